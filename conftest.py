@@ -1,0 +1,91 @@
+"""Persona fixtures shared by every module's tests (STYLE.md): a small org tree and one user per role.
+
+Tree:  省纪委监委 (commission)
+         ├─ 派驻机构管理室 (office)
+         ├─ 驻省卫健委纪检监察组 (group)  ─supervises→ 省卫健委 (department) ─ 省医院 (unit)
+         └─ 驻省应急管理厅纪检监察组 (group) ─supervises→ 省应急管理厅 (department)
+"""
+
+import pytest
+
+from jiandu.organizations.enums import OrgKind, Role
+from jiandu.organizations.tests.factories import AssignmentFactory, OrgFactory, user_with_role
+
+
+@pytest.fixture
+def tree(db):
+    commission = OrgFactory(kind=OrgKind.COMMISSION, code="JW", name="吉林省纪委监委", short_name="省纪委监委")
+    office = OrgFactory(kind=OrgKind.OFFICE, parent=commission, code="JW-PZS", name="派驻机构管理室")
+    wjw_group = OrgFactory(kind=OrgKind.GROUP, parent=commission, code="G-WJW", name="驻省卫健委纪检监察组")
+    yjt_group = OrgFactory(kind=OrgKind.GROUP, parent=commission, code="G-YJT", name="驻省应急管理厅纪检监察组")
+    wjw = OrgFactory(kind=OrgKind.DEPARTMENT, code="D-WJW", name="吉林省卫生健康委员会", short_name="省卫健委")
+    hospital = OrgFactory(kind=OrgKind.UNIT, parent=wjw, code="U-HOSP", name="吉林省人民医院")
+    yjt = OrgFactory(kind=OrgKind.DEPARTMENT, code="D-YJT", name="吉林省应急管理厅", short_name="省应急管理厅")
+    AssignmentFactory(group=wjw_group, org=wjw)
+    AssignmentFactory(group=yjt_group, org=yjt)
+    return {
+        "commission": commission, "office": office, "wjw_group": wjw_group, "yjt_group": yjt_group,
+        "wjw": wjw, "hospital": hospital, "yjt": yjt,
+    }
+
+
+@pytest.fixture
+def commission_leader(tree):
+    return user_with_role(Role.COMMISSION_LEADER, tree["commission"], "p_leader")
+
+
+@pytest.fixture
+def office_staff(tree):
+    return user_with_role(Role.OFFICE_STAFF, tree["office"], "p_office")
+
+
+@pytest.fixture
+def group_leader(tree):
+    return user_with_role(Role.GROUP_LEADER, tree["wjw_group"], "p_wjw_leader")
+
+
+@pytest.fixture
+def group_member(tree):
+    return user_with_role(Role.GROUP_MEMBER, tree["wjw_group"], "p_wjw_member")
+
+
+@pytest.fixture
+def other_group_member(tree):
+    return user_with_role(Role.GROUP_MEMBER, tree["yjt_group"], "p_yjt_member")
+
+
+@pytest.fixture
+def liaison(tree):
+    return user_with_role(Role.LIAISON, tree["wjw"], "p_wjw_liaison")
+
+
+@pytest.fixture
+def other_liaison(tree):
+    return user_with_role(Role.LIAISON, tree["yjt"], "p_yjt_liaison")
+
+
+@pytest.fixture
+def system_admin(tree):
+    return user_with_role(Role.SYSTEM_ADMIN, tree["commission"], "p_sysadmin")
+
+
+@pytest.fixture
+def security_admin(tree):
+    return user_with_role(Role.SECURITY_ADMIN, tree["commission"], "p_secadmin")
+
+
+@pytest.fixture
+def audit_admin(tree):
+    return user_with_role(Role.AUDIT_ADMIN, tree["commission"], "p_auditor")
+
+
+PERSONAS = [
+    "commission_leader", "office_staff", "group_leader", "group_member", "other_group_member",
+    "liaison", "system_admin", "security_admin", "audit_admin",
+]
+
+
+@pytest.fixture
+def persona(request):
+    """Parametrize with indirect=True over PERSONAS to get the user of that role."""
+    return request.getfixturevalue(request.param)

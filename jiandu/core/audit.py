@@ -1,0 +1,168 @@
+"""The audit chain (DESIGN §9, §10): every write, login, export and grant becomes an AuditEvent.
+
+Each event's SM3 hash covers its content and the previous event's hash, so editing, deleting or inserting
+a row directly in the database breaks the chain; `verify_chain` (and `manage.py audit_verify`) finds the
+first broken link. Call `record` inside the service's transaction so the event and the write commit together.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from .context import current_ip
+from .enums import EventType, Outcome
+from .models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+HASH_ALGORITHM = "sm3"
+
+
+def _digest(payload: bytes) -> str:
+    return hashlib.new(HASH_ALGORITHM, payload).hexdigest()
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    occurred = event.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    content = {
+        "seq": event.seq,
+        "occurred_at": occurred,
+        "actor_id": event.actor_id,
+        "actor_username": event.actor_username,
+        "event_type": event.event_type,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "outcome": event.outcome,
+        "details": event.details,
+        "ip": event.ip,
+        "prev_hash": event.prev_hash,
+    }
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return _digest(_canonical(event))
+
+
+def _plain(details) -> dict:
+    """Details as plain JSON values, so that what is hashed is what the database gives back."""
+    return json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def record(
+    event_type: str,
+    *,
+    actor=None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    object_repr: str = "",
+    outcome: str = Outcome.SUCCESS,
+    details: dict | None = None,
+    username: str = "",
+) -> AuditEvent:
+    """Append one event to the chain. Joins the caller's transaction when there is one."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        object_repr = object_repr or str(obj)
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AuditChainHead.objects.create(pk=1, last_seq=0, last_hash=GENESIS_HASH)
+        event = AuditEvent(
+            seq=head.last_seq + 1,
+            occurred_at=timezone.now(),
+            actor_id=actor.pk if authenticated else None,
+            actor_username=(actor.get_username() if authenticated else username)[:150],
+            event_type=event_type,
+            object_type=object_type,
+            object_id=str(object_id or ""),
+            object_repr=str(object_repr or "")[:200],
+            outcome=outcome,
+            details=_plain(details),
+            ip=current_ip(),
+            prev_hash=head.last_hash,
+        )
+        event.hash = compute_hash(event)
+        event.save()
+        head.last_seq, head.last_hash = event.seq, event.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return event
+
+
+# --- Changes of a record: what to put in `details` ---
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict:
+    """The values of `fields` as audit-friendly strings (foreign keys by id)."""
+    out = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, field.attname)
+        out[name] = value if value is None or isinstance(value, bool | int | str) else str(value)
+    return out
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for the fields whose value changed."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def record_change(actor, obj, *, before: dict | None, fields: list[str], extra: dict | None = None):
+    """A create (before is None) or an update with the changed fields."""
+    after = snapshot(obj, fields)
+    if before is None:
+        details = {"values": after}
+        event_type = EventType.CREATE
+    else:
+        details = {"changes": diff(before, after)}
+        event_type = EventType.UPDATE
+    if extra:
+        details.update(extra)
+    return record(event_type, actor=actor, obj=obj, details=details)
+
+
+# --- Verification ---
+
+
+@dataclass
+class ChainReport:
+    ok: bool
+    checked: int
+    message: str
+    bad_event_id: int | None = None
+    bad_seq: int | None = None
+
+
+def verify_chain(chunk_size: int = 5000) -> ChainReport:
+    """Walk the chain in order and report the first event whose link or content does not hold."""
+    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        if event.seq != expected_seq:
+            kind = "缺失（被删除）" if event.seq > expected_seq else "重复或被插入"
+            return ChainReport(
+                False, checked, f"审计事件第{expected_seq}号{kind}：在 id={event.id}（序号{event.seq}）处断链。",
+                event.id, event.seq,
+            )
+        if event.prev_hash != prev_hash:
+            return ChainReport(
+                False, checked, f"审计事件 id={event.id}（序号{event.seq}）的前一哈希与上一条不符：链被插入或改动。",
+                event.id, event.seq,
+            )
+        if compute_hash(event) != event.hash:
+            return ChainReport(
+                False, checked, f"审计事件 id={event.id}（序号{event.seq}）的内容与其哈希不符：该记录被篡改。",
+                event.id, event.seq,
+            )
+        prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_seq != checked or head.last_hash != prev_hash):
+        return ChainReport(False, checked, f"审计链尾部不完整：应有{head.last_seq}条，实有{checked}条（末尾记录被删除）。")
+    return ChainReport(True, checked, f"审计链完整：共校验{checked}条事件（SM3）。")

@@ -1,0 +1,61 @@
+"""The menu: each module adds its entries here, with the roles that may use it.
+
+The home page lists the same entries as cards, so a person sees exactly the modules they may use.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from jiandu.organizations.enums import ADMIN_ROLES, BUSINESS_ROLES, COMMISSION_ROLES, GROUP_ROLES, Role
+
+from .access import principal
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str  # bootstrap-icons name
+    roles: frozenset
+    description: str = ""
+    section: str = "业务"
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("工作台", "home", "house", BUSINESS_ROLES | ADMIN_ROLES, "我的身份、单位与可用功能", "常用"),
+    NavItem(
+        "组织机构", "organizations:org_tree", "diagram-3",
+        frozenset({*COMMISSION_ROLES, *GROUP_ROLES, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}),
+        "机构树、纪检监察组与驻在部门", "基础数据",
+    ),
+    NavItem(
+        "监督关系", "organizations:assignment_list", "link-45deg",
+        frozenset({*COMMISSION_ROLES, *GROUP_ROLES, Role.SYSTEM_ADMIN}),
+        "各纪检监察组联系、监督的单位", "基础数据",
+    ),
+    NavItem(
+        "监督点位", "organizations:site_list", "geo-alt",
+        frozenset({*COMMISSION_ROLES, *GROUP_ROLES, Role.LIAISON, Role.SYSTEM_ADMIN}),
+        "社区、帐篷设置点、医疗机构、隔离点等", "基础数据",
+    ),
+    NavItem(
+        "用户与授权", "organizations:user_list", "people",
+        frozenset({Role.OFFICE_STAFF, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}),
+        "账号、角色授权（三员分立）", "系统管理",
+    ),
+    NavItem("审计日志", "audit_log", "shield-check", frozenset({Role.AUDIT_ADMIN}), "审计日志与完整性校验", "系统管理"),
+    NavItem(
+        "接口文档", "api-docs", "braces",
+        BUSINESS_ROLES | frozenset({Role.SYSTEM_ADMIN}), "REST API（OpenAPI 3）", "系统管理",
+    ),
+]
+
+
+def items_for(user) -> list[dict]:
+    roles = principal(user).roles
+    out = []
+    for item in NAV_ITEMS:
+        if roles & item.roles:
+            out.append({"item": item, "url": reverse(item.url_name)})
+    return out
