@@ -66,6 +66,8 @@ class SiteFactory(factory.django.DjangoModelFactory):
 
 
 def user_with_role(role: str, org: Org, username: str | None = None, **kwargs) -> User:
-    user = UserFactory(username=username or factory.Faker._get_faker().unique.user_name(), org=org, **kwargs)
+    if username:
+        kwargs["username"] = username
+    user = UserFactory(org=org, **kwargs)
     RoleGrant.objects.create(user=user, role=role, org=org)
     return user
