@@ -24,8 +24,13 @@ def tree(db):
     AssignmentFactory(group=wjw_group, org=wjw)
     AssignmentFactory(group=yjt_group, org=yjt)
     return {
-        "commission": commission, "office": office, "wjw_group": wjw_group, "yjt_group": yjt_group,
-        "wjw": wjw, "hospital": hospital, "yjt": yjt,
+        "commission": commission,
+        "office": office,
+        "wjw_group": wjw_group,
+        "yjt_group": yjt_group,
+        "wjw": wjw,
+        "hospital": hospital,
+        "yjt": yjt,
     }
 
 
@@ -79,13 +84,64 @@ def audit_admin(tree):
     return user_with_role(Role.AUDIT_ADMIN, tree["commission"], "p_auditor")
 
 
+# Parametrize over these names and take the user with request.getfixturevalue(name).
 PERSONAS = [
-    "commission_leader", "office_staff", "group_leader", "group_member", "other_group_member",
-    "liaison", "system_admin", "security_admin", "audit_admin",
+    "commission_leader",
+    "office_staff",
+    "group_leader",
+    "group_member",
+    "other_group_member",
+    "liaison",
+    "system_admin",
+    "security_admin",
+    "audit_admin",
 ]
 
 
+# --- Browser tests: Debian's chromium driven by Playwright; skipped with a printed reason where it is missing. ---
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    import os
+    import shutil
+
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        reason = f"浏览器测试跳过：未安装 Debian 的 chromium（{CHROMIUM}）；CI 会安装它。"
+        print(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture
-def persona(request):
-    """Parametrize with indirect=True over PERSONAS to get the user of that role."""
-    return request.getfixturevalue(request.param)
+def page(_browser, live_server):
+    context = _browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def browser_login(page, username, password="Jiandu@2022"):
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")

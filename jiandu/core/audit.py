@@ -148,21 +148,32 @@ def verify_chain(chunk_size: int = 5000) -> ChainReport:
         if event.seq != expected_seq:
             kind = "缺失（被删除）" if event.seq > expected_seq else "重复或被插入"
             return ChainReport(
-                False, checked, f"审计事件第{expected_seq}号{kind}：在 id={event.id}（序号{event.seq}）处断链。",
-                event.id, event.seq,
+                False,
+                checked,
+                f"审计事件第{expected_seq}号{kind}：在 id={event.id}（序号{event.seq}）处断链。",
+                event.id,
+                event.seq,
             )
         if event.prev_hash != prev_hash:
             return ChainReport(
-                False, checked, f"审计事件 id={event.id}（序号{event.seq}）的前一哈希与上一条不符：链被插入或改动。",
-                event.id, event.seq,
+                False,
+                checked,
+                f"审计事件 id={event.id}（序号{event.seq}）的前一哈希与上一条不符：链被插入或改动。",
+                event.id,
+                event.seq,
             )
         if compute_hash(event) != event.hash:
             return ChainReport(
-                False, checked, f"审计事件 id={event.id}（序号{event.seq}）的内容与其哈希不符：该记录被篡改。",
-                event.id, event.seq,
+                False,
+                checked,
+                f"审计事件 id={event.id}（序号{event.seq}）的内容与其哈希不符：该记录被篡改。",
+                event.id,
+                event.seq,
             )
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_seq != checked or head.last_hash != prev_hash):
-        return ChainReport(False, checked, f"审计链尾部不完整：应有{head.last_seq}条，实有{checked}条（末尾记录被删除）。")
+        return ChainReport(
+            False, checked, f"审计链尾部不完整：应有{head.last_seq}条，实有{checked}条（末尾记录被删除）。"
+        )
     return ChainReport(True, checked, f"审计链完整：共校验{checked}条事件（SM3）。")

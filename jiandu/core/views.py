@@ -48,7 +48,9 @@ def home(request):
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(label="原密码", strip=False, widget=forms.PasswordInput)
     new_password = forms.CharField(
-        label="新密码", strip=False, widget=forms.PasswordInput,
+        label="新密码",
+        strip=False,
+        widget=forms.PasswordInput,
         help_text="至少8位，包含小写字母、大写字母、数字、特殊符号中的至少3类。",
     )
     new_password2 = forms.CharField(label="确认新密码", strip=False, widget=forms.PasswordInput)
@@ -102,9 +104,15 @@ def audit_log(request):
     from .enums import EventType
 
     return render(
-        request, "core/audit_log.html",
-        {"page": page, "report": report, "event_types": EventType.choices, "event_type": event_type,
-         "username": username},
+        request,
+        "core/audit_log.html",
+        {
+            "page": page,
+            "report": report,
+            "event_types": EventType.choices,
+            "event_type": event_type,
+            "username": username,
+        },
     )
 
 

@@ -116,7 +116,7 @@ class RowErrors:
 
     def raise_if_any(self) -> None:
         if self.items:
-            self.items.sort(key=lambda e: (e[0] or 0))
+            self.items.sort(key=lambda e: e[0] or 0)
             raise ImportFailed(self.items)
 
 

@@ -97,9 +97,7 @@ class RoleGrant(models.Model):
 class Assignment(BaseModel):
     """A group supervises an org and its subtree (联系/监督关系). A group may cover several orgs."""
 
-    group = models.ForeignKey(
-        Org, verbose_name=_("纪检监察组"), on_delete=models.PROTECT, related_name="assignments"
-    )
+    group = models.ForeignKey(Org, verbose_name=_("纪检监察组"), on_delete=models.PROTECT, related_name="assignments")
     org = models.ForeignKey(Org, verbose_name=_("监督单位"), on_delete=models.PROTECT, related_name="supervisors")
     start_date = models.DateField(_("起始日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
@@ -124,9 +122,7 @@ class Site(BaseModel):
     code = models.CharField(_("点位编码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=120)
     address = models.CharField(_("地址"), max_length=200, blank=True)
-    responsible_org = models.ForeignKey(
-        Org, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="sites"
-    )
+    responsible_org = models.ForeignKey(Org, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="sites")
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     latitude = models.DecimalField(_("纬度"), max_digits=8, decimal_places=6, null=True, blank=True)
     attributes = models.JSONField(_("属性"), default=dict, blank=True)

@@ -38,7 +38,7 @@ def _segment(org_id: int) -> str:
 def check_parent(kind: str, parent: Org | None, *, moving: Org | None = None) -> None:
     allowed = ALLOWED_PARENT_KINDS[kind]
     if (parent.kind if parent else None) not in allowed:
-        names = "、".join("无（顶级）" if k is None else OrgKind(k).label for k in allowed)
+        names = "、".join("无（顶级）" if k is None else str(OrgKind(k).label) for k in sorted(allowed, key=str))
         raise ValidationFailed(
             f"「{OrgKind(kind).label}」的上级只能是：{names}。", fields={"parent": ["上级机构类型不符。"]}
         )
@@ -56,8 +56,15 @@ def _check_code_free(code: str, exclude_pk=None) -> None:
 
 def _insert_org(*, kind, parent, code, name, short_name="", sort_order=0, is_active=True) -> Org:
     org = Org(
-        kind=kind, parent=parent, code=code, name=name, short_name=short_name,
-        sort_order=sort_order, is_active=is_active, path="", depth=(parent.depth + 1) if parent else 0,
+        kind=kind,
+        parent=parent,
+        code=code,
+        name=name,
+        short_name=short_name,
+        sort_order=sort_order,
+        is_active=is_active,
+        path="",
+        depth=(parent.depth + 1) if parent else 0,
     )
     org.full_clean(exclude=["path"])
     org.save()
@@ -67,8 +74,9 @@ def _insert_org(*, kind, parent, code, name, short_name="", sort_order=0, is_act
 
 
 @transaction.atomic
-def org_create(*, actor, kind: str, parent: Org | None, code: str, name: str, short_name: str = "",
-               sort_order: int = 0) -> Org:
+def org_create(
+    *, actor, kind: str, parent: Org | None, code: str, name: str, short_name: str = "", sort_order: int = 0
+) -> Org:
     """Create a node under `parent` (whose kind must fit, see ALLOWED_PARENT_KINDS)."""
     require(actor, "create", Org)
     check_parent(kind, parent)
@@ -79,8 +87,17 @@ def org_create(*, actor, kind: str, parent: Org | None, code: str, name: str, sh
 
 
 @transaction.atomic
-def org_update(*, actor, org: Org, expected_version: int | None, code: str, name: str, short_name: str = "",
-               sort_order: int = 0, is_active: bool = True) -> Org:
+def org_update(
+    *,
+    actor,
+    org: Org,
+    expected_version: int | None,
+    code: str,
+    name: str,
+    short_name: str = "",
+    sort_order: int = 0,
+    is_active: bool = True,
+) -> Org:
     """Edit name, code, order or status. Moving is org_move; the kind is fixed once created."""
     require(actor, "change", org)
     org = lock_current(org, expected_version)
@@ -119,7 +136,9 @@ def org_move(*, actor, org: Org, new_parent: Org | None, expected_version: int |
     Org.objects.filter(pk=org.pk).update(parent=new_parent, version=F("version") + 1)
     org.refresh_from_db()
     audit.record(
-        EventType.UPDATE, actor=actor, obj=org,
+        EventType.UPDATE,
+        actor=actor,
+        obj=org,
         details={"changes": {"parent": [old_parent_id, new_parent.pk if new_parent else None]}, "action": "move"},
     )
     return org
@@ -137,7 +156,9 @@ def assignment_create(*, actor, group: Org, org: Org, start_date=None, note: str
     if org.kind not in (OrgKind.DEPARTMENT, OrgKind.UNIT):
         raise ValidationFailed("被监督的必须是驻在部门或下属单位。", fields={"org": ["请选择驻在部门或下属单位。"]})
     if Assignment.objects.filter(group=group, org=org).exists():
-        raise ValidationFailed(f"{group.display_name}已在监督{org.display_name}。", fields={"org": ["监督关系已存在。"]})
+        raise ValidationFailed(
+            f"{group.display_name}已在监督{org.display_name}。", fields={"org": ["监督关系已存在。"]}
+        )
     a = Assignment.objects.create(group=group, org=org, start_date=start_date, note=note)
     audit.record_change(actor, a, before=None, fields=["group", "org", "start_date", "note"])
     return a
@@ -146,8 +167,12 @@ def assignment_create(*, actor, group: Org, org: Org, start_date=None, note: str
 @transaction.atomic
 def assignment_delete(*, actor, assignment: Assignment) -> None:
     require(actor, "delete", assignment)
-    audit.record(EventType.DELETE, actor=actor, obj=assignment,
-                 details={"values": audit.snapshot(assignment, ["group", "org", "start_date"])})
+    audit.record(
+        EventType.DELETE,
+        actor=actor,
+        obj=assignment,
+        details={"values": audit.snapshot(assignment, ["group", "org", "start_date"])},
+    )
     assignment.delete()
 
 
@@ -164,8 +189,16 @@ def _check_password(password: str, user: User | None = None) -> None:
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, full_name: str, password: str, org: Org | None = None, phone: str = "",
-                must_change_password: bool = True) -> User:
+def user_create(
+    *,
+    actor,
+    username: str,
+    full_name: str,
+    password: str,
+    org: Org | None = None,
+    phone: str = "",
+    must_change_password: bool = True,
+) -> User:
     """An admin opens an account; the person must change the password at first login."""
     require(actor, "create", User)
     username = username.strip()
@@ -181,8 +214,16 @@ def user_create(*, actor, username: str, full_name: str, password: str, org: Org
 
 
 @transaction.atomic
-def user_update(*, actor, user: User, expected_version: int | None, full_name: str, phone: str = "",
-                org: Org | None = None, is_active: bool = True) -> User:
+def user_update(
+    *,
+    actor,
+    user: User,
+    expected_version: int | None,
+    full_name: str,
+    phone: str = "",
+    org: Org | None = None,
+    is_active: bool = True,
+) -> User:
     require(actor, "change", user)
     if not is_active:
         require(actor, "deactivate", user)
@@ -235,7 +276,7 @@ def role_grant(*, actor, user: User, role: str, org: Org) -> RoleGrant:
     if not may_grant_role(principal(actor), role):
         raise PermissionDenied("只有安全保密管理员可以授予管理员角色。")
     if org.kind not in ROLE_ORG_KINDS[role]:
-        kinds = "、".join(OrgKind(k).label for k in ROLE_ORG_KINDS[role])
+        kinds = "、".join(str(OrgKind(k).label) for k in sorted(ROLE_ORG_KINDS[role]))
         raise ValidationFailed(f"「{Role(role).label}」只能授予在{kinds}上。", fields={"org": ["机构类型与角色不符。"]})
     User.objects.select_for_update().get(pk=user.pk)  # serialize grants of one account
     held = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
@@ -248,8 +289,7 @@ def role_grant(*, actor, user: User, role: str, org: Org) -> RoleGrant:
             grant = RoleGrant.objects.create(user=user, role=role, org=org, granted_by=actor)
     except IntegrityError:
         raise ValidationFailed("该用户已在此机构拥有该角色。") from None
-    audit.record(EventType.GRANT, actor=actor, obj=user,
-                 details={"role": role, "org_id": org.pk, "org": org.name})
+    audit.record(EventType.GRANT, actor=actor, obj=user, details={"role": role, "org_id": org.pk, "org": org.name})
     forget(user)
     return grant
 
@@ -257,7 +297,11 @@ def role_grant(*, actor, user: User, role: str, org: Org) -> RoleGrant:
 @transaction.atomic
 def role_revoke(*, actor, grant: RoleGrant) -> None:
     require(actor, "revoke", grant)
-    audit.record(EventType.REVOKE, actor=actor, obj=grant.user,
-                 details={"role": grant.role, "org_id": grant.org_id, "org": grant.org.name})
+    audit.record(
+        EventType.REVOKE,
+        actor=actor,
+        obj=grant.user,
+        details={"role": grant.role, "org_id": grant.org_id, "org": grant.org.name},
+    )
     grant.delete()
     forget(grant.user)

@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand
+
+from jiandu.demo import loader, structure
+from jiandu.organizations.enums import Role
+
+
+class Command(BaseCommand):
+    help = "载入吉林2022演示场景（可重复执行，结果相同）。"
+
+    def handle(self, *args, **options):
+        result = loader.load()
+        s = result["summary"]
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据已载入：机构{s['orgs']}个，账号{s['accounts']}个，点位{s['sites']}个。")
+        )
+        self.stdout.write("")
+        self.stdout.write(f"演示账号（密码均为 {structure.DEMO_PASSWORD}）：")
+        shown = {u for u, *_ in structure.NAMED_USERS} | {
+            "wjw_leader",
+            "wjw_member",
+            "wjw_liaison",
+            "yjt_leader",
+            "yjt_member",
+            "yjt_liaison",
+            "swt_leader",
+            "swt_liaison",
+        }
+        for username, full_name, role, _org in result["accounts"]:
+            if username in shown:
+                self.stdout.write(f"  {username:<14} {Role(role).label:<10} {full_name}")
+        self.stdout.write("  其余各组：<组代码>_leader / _member / _liaison，组代码见 README。")
