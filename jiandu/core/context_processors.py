@@ -8,8 +8,10 @@ def navigation(request):
         return {}
     nav = items_for(user)
     sections: dict[str, list] = {}
+    # The entry whose URL is the longest prefix of the current path is the active one.
+    matches = [e for e in nav if request.path == e["url"] or (e["url"] != "/" and request.path.startswith(e["url"]))]
+    best = max(matches, key=lambda e: len(e["url"]), default=None)
     for entry in nav:
-        url = entry["url"]
-        entry["active"] = request.path == url or (url != "/" and request.path.startswith(url))
+        entry["active"] = entry is best
         sections.setdefault(entry["item"].section, []).append(entry)
     return {"nav_items": nav, "nav_sections": sections, "me": principal(user)}

@@ -20,12 +20,16 @@ def attribute_fields(site_type: str) -> dict[str, forms.Field]:
     for key, (label, kind) in attribute_spec(site_type).items():
         if kind == "int":
             field = forms.IntegerField(
-                label=label, required=False, min_value=0,
+                label=label,
+                required=False,
+                min_value=0,
                 widget=forms.NumberInput(attrs={"class": "form-control", "min": 0, "inputmode": "numeric"}),
             )
         else:
             field = forms.CharField(
-                label=label, required=False, max_length=ATTRIBUTE_TEXT_MAX,
+                label=label,
+                required=False,
+                max_length=ATTRIBUTE_TEXT_MAX,
                 widget=forms.TextInput(attrs={"class": "form-control"}),
             )
         fields[f"attr_{key}"] = field
@@ -45,25 +49,38 @@ class SiteForm(forms.Form):
     type's fields were on the page, so a type switched without JavaScript re-renders instead of saving."""
 
     site_type = forms.ChoiceField(
-        label="点位类型", choices=[("", "请选择…"), *SiteType.choices],
+        label="点位类型",
+        choices=[("", "请选择…"), *SiteType.choices],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     code = forms.CharField(label="点位编码", max_length=40, widget=forms.TextInput(attrs={"class": "form-control"}))
     name = forms.CharField(label="点位名称", max_length=120, widget=forms.TextInput(attrs={"class": "form-control"}))
     responsible_org = OrgChoiceField(
-        label="责任单位", queryset=Org.objects.none(), empty_label="请选择…",
+        label="责任单位",
+        queryset=Org.objects.none(),
+        empty_label="请选择…",
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     address = forms.CharField(
         label="地址", max_length=200, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
     )
     longitude = forms.DecimalField(
-        label="经度", required=False, min_value=-180, max_value=180, decimal_places=6, max_digits=9,
+        label="经度",
+        required=False,
+        min_value=-180,
+        max_value=180,
+        decimal_places=6,
+        max_digits=9,
         widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.000001", "inputmode": "decimal"}),
         help_text="可选，−180～180，与纬度同时填写。",
     )
     latitude = forms.DecimalField(
-        label="纬度", required=False, min_value=-90, max_value=90, decimal_places=6, max_digits=8,
+        label="纬度",
+        required=False,
+        min_value=-90,
+        max_value=90,
+        decimal_places=6,
+        max_digits=8,
         widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.000001", "inputmode": "decimal"}),
         help_text="可选，−90～90。",
     )
@@ -105,9 +122,13 @@ class SiteForm(forms.Form):
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
         return {
-            "site_type": d["site_type"], "code": d["code"], "name": d["name"],
-            "responsible_org": d["responsible_org"], "address": d.get("address", ""),
-            "longitude": d.get("longitude"), "latitude": d.get("latitude"),
+            "site_type": d["site_type"],
+            "code": d["code"],
+            "name": d["name"],
+            "responsible_org": d["responsible_org"],
+            "address": d.get("address", ""),
+            "longitude": d.get("longitude"),
+            "latitude": d.get("latitude"),
             "attributes": {name[5:]: d.get(name) for name in self.fields if name.startswith("attr_")},
         }
 
@@ -126,8 +147,14 @@ class SiteForm(forms.Form):
 
 def site_initial(site) -> dict:
     initial = {
-        "site_type": site.site_type, "code": site.code, "name": site.name, "responsible_org": site.responsible_org_id,
-        "address": site.address, "longitude": site.longitude, "latitude": site.latitude, "version": site.version,
+        "site_type": site.site_type,
+        "code": site.code,
+        "name": site.name,
+        "responsible_org": site.responsible_org_id,
+        "address": site.address,
+        "longitude": site.longitude,
+        "latitude": site.latitude,
+        "version": site.version,
     }
     for key, value in (site.attributes or {}).items():
         initial[f"attr_{key}"] = value

@@ -6,19 +6,20 @@ row first and reports every error as (row, column, message); only a clean file i
 
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Prefetch
+from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat, LPad
 
 from jiandu.core import audit
 from jiandu.core.access import require, visible_to
 from jiandu.core.enums import EventType, Outcome
-from jiandu.core.errors import ImportFailed
+from jiandu.core.errors import ImportFailed, ValidationFailed
 from jiandu.core.versioning import bump
 from jiandu.core.xlsx import Column, RowErrors, read_rows, text, write_workbook
 
 from . import selectors, services
 from .enums import OrgKind
-from .models import Org, RoleGrant, User
+from .models import PATH_SEGMENT, Org, RoleGrant, User
 
 ACTIVE_LABEL, INACTIVE_LABEL = "启用", "停用"
 
@@ -293,6 +294,7 @@ def _parent_first(plan: _Plan) -> list[OrgRow]:
 
 
 UPDATABLE = ("name", "short_name", "sort_order", "is_active")
+BATCH = 500
 
 
 def org_tree_import(*, actor, upload) -> ImportResult:
@@ -326,10 +328,17 @@ def org_tree_import(*, actor, upload) -> ImportResult:
 
 
 def _write(actor, plan: _Plan) -> tuple[int, int]:
+    """New orgs first (level by level, in bulk), then the updates and moves of existing ones, parent-first.
+
+    Creating first is safe: a new org under an existing org that moves later is carried along by that move's
+    subtree rewrite, and an existing org that moves under a new org finds it already in place."""
     existing_ids = [o.pk for c, o in plan.existing.items() if c in plan.rows]
     # Lock the orgs the file touches, read fresh, in one query.
     locked = {o.code: o for o in Org.objects.select_for_update().filter(pk__in=existing_ids)}
     by_code: dict[str, Org] = dict(plan.existing) | locked
+    order = _parent_first(plan)
+    created = _create_new(actor, [r for r in order if r.code not in by_code], by_code)
+
     moved = False  # after a move, paths read earlier may be stale
 
     def fresh(org: Org) -> Org:
@@ -337,17 +346,12 @@ def _write(actor, plan: _Plan) -> tuple[int, int]:
             org.refresh_from_db(fields=["path", "depth"])
         return org
 
-    created = updated = 0
-    for r in _parent_first(plan):
-        parent = fresh(by_code[r.parent_code]) if r.parent_code else None
+    updated = 0
+    for r in order:
         org = locked.get(r.code)
         if org is None:
-            org = services._insert_org(kind=r.kind, parent=parent, code=r.code, name=r.name,
-                                       short_name=r.short_name, sort_order=r.sort_order, is_active=r.is_active)
-            audit.record_change(actor, org, before=None, fields=services.ORG_FIELDS, extra={"source": "import"})
-            by_code[r.code] = org
-            created += 1
             continue
+        parent = by_code[r.parent_code] if r.parent_code else None
         before = audit.snapshot(org, services.ORG_FIELDS)
         new_values = {"name": r.name, "short_name": r.short_name, "sort_order": r.sort_order,
                       "is_active": r.is_active}
@@ -357,7 +361,7 @@ def _write(actor, plan: _Plan) -> tuple[int, int]:
             continue
         update_fields = [*changed, "version", "updated_at"]
         if org.parent_id != new_parent_id:
-            services._rewrite_subtree(fresh(org), parent)
+            services._rewrite_subtree(fresh(org), fresh(parent) if parent else None)
             moved = True
             org.refresh_from_db(fields=["path", "depth"])
             org.parent = parent
@@ -369,3 +373,46 @@ def _write(actor, plan: _Plan) -> tuple[int, int]:
         audit.record_change(actor, org, before=before, fields=services.ORG_FIELDS, extra={"source": "import"})
         updated += 1
     return created, updated
+
+
+def _create_new(actor, rows: list[OrgRow], by_code: dict[str, Org]) -> int:
+    """Insert the new orgs a level at a time: one bulk insert and one bulk path update per level.
+
+    Cells were validated up front (lengths, kinds, codes free, parents and their kinds), which is what
+    services._insert_org's full_clean would check row by row."""
+    if not connection.features.can_return_rows_from_bulk_insert:
+        for r in rows:
+            parent = by_code[r.parent_code] if r.parent_code else None
+            org = services._insert_org(kind=r.kind, parent=parent, code=r.code, name=r.name,
+                                       short_name=r.short_name, sort_order=r.sort_order, is_active=r.is_active)
+            by_code[r.code] = org
+            audit.record_change(actor, org, before=None, fields=services.ORG_FIELDS, extra={"source": "import"})
+        return len(rows)
+    pending = rows
+    while pending:
+        level = [r for r in pending if not r.parent_code or r.parent_code in by_code]
+        orgs = []
+        for r in level:
+            parent = by_code[r.parent_code] if r.parent_code else None
+            orgs.append(Org(kind=r.kind, parent=parent, code=r.code, name=r.name, short_name=r.short_name,
+                            sort_order=r.sort_order, is_active=r.is_active, path="",
+                            depth=parent.depth + 1 if parent else 0))
+        try:
+            with transaction.atomic():
+                Org.objects.bulk_create(orgs, batch_size=BATCH)
+        except IntegrityError:
+            raise ValidationFailed("导入期间机构数据已被他人修改（编码冲突），请重新导入。") from None
+        for org in orgs:
+            org.path = (org.parent.path if org.parent else "") + services._segment(org.pk)
+            by_code[org.code] = org
+        # The same path in SQL: the parent's path and the zero-padded id, one UPDATE per batch.
+        parent_path = Subquery(Org.objects.filter(pk=OuterRef("parent_id")).values("path")[:1])
+        segment = Concat(LPad(Cast("id", CharField()), PATH_SEGMENT, Value("0")), Value("/"))
+        for start in range(0, len(orgs), BATCH):
+            ids = [o.pk for o in orgs[start:start + BATCH]]
+            Org.objects.filter(pk__in=ids).update(path=Concat(Coalesce(parent_path, Value("")), segment))
+        for org in orgs:
+            audit.record_change(actor, org, before=None, fields=services.ORG_FIELDS, extra={"source": "import"})
+        done = {r.code for r in level}
+        pending = [r for r in pending if r.code not in done]
+    return len(rows)

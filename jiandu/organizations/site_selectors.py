@@ -11,8 +11,9 @@ from .models import Org, Site
 from .site_services import RESPONSIBLE_ORG_KINDS, site_row
 
 
-def sites_for(user, *, q: str = "", site_type: str = "", org: Org | None = None, active: bool | None = None
-              ) -> QuerySet:
+def sites_for(
+    user, *, q: str = "", site_type: str = "", org: Org | None = None, active: bool | None = None
+) -> QuerySet:
     """The sites `user` may see, filtered: keyword on name/code/address, type, responsible org with its whole
     subtree, status. Joins the responsible org so a list shows it without a query per row."""
     qs = visible_to(user, Site).select_related("responsible_org")
@@ -60,6 +61,16 @@ class SiteFilters:
     active: bool | None = None
     org_id_given: bool = False  # an org was asked for but is not visible: the result is empty
 
+    def as_params(self) -> dict:
+        """The filters in use, for the audit record of an export."""
+        params = {
+            "q": self.q,
+            "site_type": self.site_type,
+            "org": self.org.pk if self.org else None,
+            "active": self.active,
+        }
+        return {k: v for k, v in params.items() if v not in ("", None)}
+
     def apply(self, user) -> QuerySet:
         qs = sites_for(user, q=self.q, site_type=self.site_type, org=self.org, active=self.active)
         return qs.none() if self.org_id_given and self.org is None else qs
@@ -83,9 +94,20 @@ def parse_filters(user, params) -> SiteFilters:
 
 def site_rows(sites: QuerySet):
     """Ledger rows (dicts keyed by the xlsx column keys) of `sites`, streamed in chunks."""
-    qs = sites.select_related(None).select_related("responsible_org").only(
-        "code", "name", "site_type", "address", "longitude", "latitude", "attributes", "is_active",
-        "responsible_org__code",
+    qs = (
+        sites.select_related(None)
+        .select_related("responsible_org")
+        .only(
+            "code",
+            "name",
+            "site_type",
+            "address",
+            "longitude",
+            "latitude",
+            "attributes",
+            "is_active",
+            "responsible_org__code",
+        )
     )
     for site in qs.iterator(chunk_size=2000):
         yield site_row(site, site.responsible_org.code)

@@ -1,6 +1,8 @@
 """Pages of the site registry (监督点位): list with filters, detail, one form for create and edit, xlsx export
 and import. Records come from site_selectors / core.access; every write goes through site_services."""
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,30 +14,30 @@ from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jiandu.core.access import access, can, require
-from jiandu.core.errors import ImportFailed, ValidationFailed
+from jiandu.core.errors import Conflict, ImportFailed, ValidationFailed
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 
+from . import site_services
 from .enums import SiteType
 from .forms_sites import SiteAttributesForm, SiteForm, SiteImportForm, site_initial
 from .models import Site
 from .site_selectors import parse_filters, responsible_orgs_for, type_counts
-from .site_services import (
-    attribute_label,
-    site_create as create_site,
-    site_export as export_sites,
-    site_import as import_sites,
-    site_set_active,
-    site_update,
-)
 
 PAGE_SIZE = 20
+
+
+def _org_options(user) -> list[tuple[int, str]]:
+    return [(o.pk, "\u3000" * o.depth + o.name) for o in responsible_orgs_for(user).only("pk", "name", "depth")]
 
 
 def _filter_context(request, filters) -> dict:
     params = {k: v for k, v in request.GET.items() if k not in ("page", "site_type") and v}
     return {
-        "q": filters.q, "site_type": filters.site_type, "org_id": filters.org.pk if filters.org else "",
-        "active": request.GET.get("active", ""), "filter_query": urlencode(params),
+        "q": filters.q,
+        "site_type": filters.site_type,
+        "org_id": filters.org.pk if filters.org else "",
+        "active": request.GET.get("active", ""),
+        "filter_query": urlencode(params),
         "export_query": urlencode({k: v for k, v in request.GET.items() if k != "page" and v}),
     }
 
@@ -46,25 +48,40 @@ def site_list(request):
     """监督点位: filters by type, responsible org (with its subtree), keyword and status; counts per type."""
     filters = parse_filters(request.user, request.GET)
     sites = filters.apply(request.user)
-    counts = type_counts(parse_filters(request.user, {**request.GET.dict(), "site_type": ""}).apply(request.user))
+    counts = type_counts(replace(filters, site_type="").apply(request.user))  # chips ignore the type filter
     page = Paginator(sites, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "organizations/site_list.html", {
-        "page": page, "type_counts": counts, "total": sum(c["count"] for c in counts),
-        "site_types": SiteType.choices, "org_options": [(o.pk, "\u3000" * o.depth + o.name) for o in responsible_orgs_for(request.user)],
-        "can_create": can(request.user, "create", Site), "can_import": can(request.user, "import", Site),
-        "can_export": can(request.user, "export", Site), **_filter_context(request, filters),
-    })
+    return render(
+        request,
+        "organizations/site_list.html",
+        {
+            "page": page,
+            "type_counts": counts,
+            "total": sum(c["count"] for c in counts),
+            "site_types": SiteType.choices,
+            "org_options": _org_options(request.user),
+            "can_create": can(request.user, "create", Site),
+            "can_import": can(request.user, "import", Site),
+            "can_export": can(request.user, "export", Site),
+            **_filter_context(request, filters),
+        },
+    )
 
 
 @login_required
 @require_GET
 def site_detail(request, pk):
     site = access(request.user, Site, pk, qs=Site.objects.select_related("responsible_org"))
-    attributes = [(attribute_label(k), v) for k, v in (site.attributes or {}).items()]
-    return render(request, "organizations/site_detail.html", {
-        "site": site, "attributes": attributes,
-        "can_change": can(request.user, "change", site), "can_deactivate": can(request.user, "deactivate", site),
-    })
+    attributes = [(site_services.attribute_label(k), v) for k, v in (site.attributes or {}).items()]
+    return render(
+        request,
+        "organizations/site_detail.html",
+        {
+            "site": site,
+            "attributes": attributes,
+            "can_change": can(request.user, "change", site),
+            "can_deactivate": can(request.user, "deactivate", site),
+        },
+    )
 
 
 @login_required
@@ -74,9 +91,14 @@ def site_attribute_fields(request):
     site_type = request.GET.get("site_type", "")
     site_type = site_type if site_type in SiteType.values else ""
     form = SiteAttributesForm(site_type)
-    return render(request, "organizations/site_attribute_fields.html", {
-        "attribute_fields": list(form), "site_type": site_type,
-    })
+    return render(
+        request,
+        "organizations/site_attribute_fields.html",
+        {
+            "attribute_fields": list(form),
+            "site_type": site_type,
+        },
+    )
 
 
 def _site_form_page(request, form, site=None, status=200):
@@ -96,6 +118,8 @@ def _save_site_form(request, form, save, site=None):
             saved = save(form)
         except ValidationFailed as e:
             form.add_service_error(e)
+        except Conflict as e:
+            form.add_error(None, e.message)
         else:
             messages.success(request, f"已保存点位「{saved.name}」。")
             return redirect("organizations:site_detail", pk=saved.pk)
@@ -111,7 +135,7 @@ def site_create(request):
         initial = {"site_type": request.GET.get("site_type", "")}
         return _site_form_page(request, SiteForm(initial=initial, org_queryset=orgs))
     form = SiteForm(request.POST, org_queryset=orgs)
-    return _save_site_form(request, form, lambda f: create_site(actor=request.user, **f.service_kwargs()))
+    return _save_site_form(request, form, lambda f: site_services.site_create(actor=request.user, **f.service_kwargs()))
 
 
 @login_required
@@ -121,8 +145,10 @@ def site_edit(request, pk):
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action in ("deactivate", "activate"):
         site = access(request.user, Site, pk, action="deactivate")
-        site = site_set_active(
-            actor=request.user, site=site, is_active=action == "activate",
+        site = site_services.site_set_active(
+            actor=request.user,
+            site=site,
+            is_active=action == "activate",
             expected_version=request.POST.get("version") or None,
         )
         messages.success(request, f"点位「{site.name}」已{'启用' if site.is_active else '停用'}。")
@@ -136,7 +162,7 @@ def site_edit(request, pk):
     form = SiteForm(request.POST, org_queryset=orgs)
 
     def save(f):
-        return site_update(
+        return site_services.site_update(
             actor=request.user, site=site, expected_version=f.cleaned_data.get("version"), **f.service_kwargs()
         )
 
@@ -148,7 +174,9 @@ def site_edit(request, pk):
 def site_export(request):
     """The filtered list as an .xlsx ledger (also the import template); audited as an export."""
     filters = parse_filters(request.user, request.GET)
-    data, _count = export_sites(actor=request.user, sites=filters.apply(request.user))
+    data, _count = site_services.site_export(
+        actor=request.user, sites=filters.apply(request.user), filters=filters.as_params()
+    )
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     filename = f"监督点位_{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
@@ -164,7 +192,7 @@ def site_import(request):
     import_error = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = import_sites(actor=request.user, upload=form.cleaned_data["file"])
+            result = site_services.site_import(actor=request.user, upload=form.cleaned_data["file"])
         except ImportFailed as e:
             import_error = e
         else:
@@ -174,5 +202,6 @@ def site_import(request):
             )
             return redirect("organizations:site_list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "organizations/site_import.html", {"form": form, "import_error": import_error},
-                  status=status)
+    return render(
+        request, "organizations/site_import.html", {"form": form, "import_error": import_error}, status=status
+    )

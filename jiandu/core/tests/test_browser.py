@@ -23,12 +23,11 @@ def test_wrong_password_shows_chinese_error(page, tree, group_member):
     assert "用户名或密码不正确" in page.locator("[data-testid=login-error]").inner_text()
 
 
-def test_static_assets_are_served_by_the_app(page, tree, group_member):
-    failed = []
+def test_static_assets_are_served_by_the_app(page, live_server, tree, group_member):
+    failed, external = [], []
     page.on("requestfailed", lambda r: failed.append(r.url))
-    external = []
-    page.on("request", lambda r: external.append(r.url) if not r.url.startswith(page.context.base_url or "") else None)
+    page.on("request", lambda r: None if r.url.startswith((live_server.url, "data:")) else external.append(r.url))
     browser_login(page, group_member.username)
     assert page.evaluate("typeof bootstrap !== 'undefined' && typeof htmx !== 'undefined'")
     assert failed == []
-    assert [u for u in external if not u.startswith("http://localhost") and not u.startswith("data:")] == []
+    assert external == []
