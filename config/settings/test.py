@@ -16,3 +16,7 @@ STORAGES = {
 }
 # Playwright's sync API runs its own event loop inside the test process.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Static files come straight from the finders (app static and node_modules); no collectstatic in tests.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

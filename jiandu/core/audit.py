@@ -67,34 +67,57 @@ def record(
     username: str = "",
 ) -> AuditEvent:
     """Append one event to the chain. Joins the caller's transaction when there is one."""
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or obj.pk
-        object_repr = object_repr or str(obj)
+    entry = {
+        "event_type": event_type,
+        "obj": obj,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "outcome": outcome,
+        "details": details,
+    }
+    return record_many([entry], actor=actor, username=username)[0]
+
+
+def record_many(entries: list[dict], *, actor=None, username: str = "") -> list[AuditEvent]:
+    """Append events in order under one lock of the chain head (bulk imports write thousands at once).
+
+    Each entry takes record()'s keywords: event_type, obj, object_type, object_id, object_repr, outcome, details.
+    """
+    if not entries:
+        return []
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    actor_id = actor.pk if authenticated else None
+    actor_name = (actor.get_username() if authenticated else username)[:150]
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditChainHead.objects.create(pk=1, last_seq=0, last_hash=GENESIS_HASH)
-        event = AuditEvent(
-            seq=head.last_seq + 1,
-            occurred_at=timezone.now(),
-            actor_id=actor.pk if authenticated else None,
-            actor_username=(actor.get_username() if authenticated else username)[:150],
-            event_type=event_type,
-            object_type=object_type,
-            object_id=str(object_id or ""),
-            object_repr=str(object_repr or "")[:200],
-            outcome=outcome,
-            details=_plain(details),
-            ip=current_ip(),
-            prev_hash=head.last_hash,
-        )
-        event.hash = compute_hash(event)
-        event.save()
-        head.last_seq, head.last_hash = event.seq, event.hash
+        seq, prev_hash, now, ip = head.last_seq, head.last_hash, timezone.now(), current_ip()
+        events = []
+        for entry in entries:
+            obj = entry.get("obj")
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                occurred_at=now,
+                actor_id=actor_id,
+                actor_username=actor_name,
+                event_type=entry["event_type"],
+                object_type=entry.get("object_type") or (obj._meta.label_lower if obj is not None else ""),
+                object_id=str(entry.get("object_id") or (obj.pk if obj is not None else "")),
+                object_repr=str(entry.get("object_repr") or (obj if obj is not None else ""))[:200],
+                outcome=entry.get("outcome") or Outcome.SUCCESS,
+                details=_plain(entry.get("details")),
+                ip=ip,
+                prev_hash=prev_hash,
+            )
+            event.hash = prev_hash = compute_hash(event)
+            events.append(event)
+        AuditEvent.objects.bulk_create(events, batch_size=500)
+        head.last_seq, head.last_hash = seq, prev_hash
         head.save(update_fields=["last_seq", "last_hash"])
-    return event
+    return events
 
 
 # --- Changes of a record: what to put in `details` ---
@@ -115,18 +138,21 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
-def record_change(actor, obj, *, before: dict | None, fields: list[str], extra: dict | None = None):
-    """A create (before is None) or an update with the changed fields."""
+def change_entry(obj, *, before: dict | None, fields: list[str], extra: dict | None = None) -> dict:
+    """The entry for a create (before is None) or an update with the changed fields (for record_many)."""
     after = snapshot(obj, fields)
     if before is None:
-        details = {"values": after}
-        event_type = EventType.CREATE
+        details, event_type = {"values": after}, EventType.CREATE
     else:
-        details = {"changes": diff(before, after)}
-        event_type = EventType.UPDATE
+        details, event_type = {"changes": diff(before, after)}, EventType.UPDATE
     if extra:
         details.update(extra)
-    return record(event_type, actor=actor, obj=obj, details=details)
+    return {"event_type": event_type, "obj": obj, "details": details}
+
+
+def record_change(actor, obj, *, before: dict | None, fields: list[str], extra: dict | None = None) -> AuditEvent:
+    """A create (before is None) or an update with the changed fields."""
+    return record_many([change_entry(obj, before=before, fields=fields, extra=extra)], actor=actor)[0]
 
 
 # --- Verification ---

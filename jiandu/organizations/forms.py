@@ -55,8 +55,9 @@ class StyledForm(forms.Form):
 
 class OrgCreateForm(StyledForm):
     kind = forms.ChoiceField(label="类型", choices=OrgKind.choices)
-    parent = OrgChoiceField(label="上级机构", queryset=Org.objects.none(), required=False,
-                            empty_label="（无，作为顶级机构）")
+    parent = OrgChoiceField(
+        label="上级机构", queryset=Org.objects.none(), required=False, empty_label="（无，作为顶级机构）"
+    )
     code = forms.CharField(label="机构编码", max_length=32, help_text="全省唯一，导入导出以此识别机构。")
     name = forms.CharField(label="机构名称", max_length=100)
     short_name = forms.CharField(label="简称", max_length=50, required=False)
@@ -76,8 +77,9 @@ class OrgEditForm(VersionMixin, StyledForm):
 
 
 class OrgMoveForm(VersionMixin, StyledForm):
-    parent = OrgChoiceField(label="新的上级机构", queryset=Org.objects.none(), required=False,
-                            empty_label="（无，作为顶级机构）")
+    parent = OrgChoiceField(
+        label="新的上级机构", queryset=Org.objects.none(), required=False, empty_label="（无，作为顶级机构）"
+    )
 
     def __init__(self, *args, user, org: Org, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,9 +99,13 @@ class OrgImportForm(StyledForm):
 
 
 class AssignmentForm(StyledForm):
-    group = OrgChoiceField(label="纪检监察组", queryset=Org.objects.none())
-    org = OrgChoiceField(label="监督单位", queryset=Org.objects.none(),
-                         help_text="监督关系覆盖该单位及其全部下级单位。")
+    group = OrgChoiceField(label="纪检监察组", queryset=Org.objects.none(), empty_label="请选择纪检监察组")
+    org = OrgChoiceField(
+        label="监督单位",
+        queryset=Org.objects.none(),
+        empty_label="请选择驻在部门或下属单位",
+        help_text="监督关系覆盖该单位及其全部下级单位。",
+    )
     start_date = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label="备注", max_length=200, required=False)
 
@@ -126,7 +132,9 @@ class UserCreateForm(PasswordPairMixin, StyledForm):
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
     org = OrgChoiceField(label="所在单位", queryset=Org.objects.none(), required=False, empty_label="（未指定）")
     password = forms.CharField(
-        label="初始密码", strip=False, widget=forms.PasswordInput(render_value=False),
+        label="初始密码",
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
         help_text="至少8位，包含小写字母、大写字母、数字、特殊符号中的至少3类。首次登录须修改密码。",
     )
     password2 = forms.CharField(label="确认初始密码", strip=False, widget=forms.PasswordInput)
@@ -149,7 +157,9 @@ class UserEditForm(VersionMixin, StyledForm):
 
 class PasswordResetForm(PasswordPairMixin, StyledForm):
     password = forms.CharField(
-        label="临时密码", strip=False, widget=forms.PasswordInput,
+        label="临时密码",
+        strip=False,
+        widget=forms.PasswordInput,
         help_text="用户下次登录时须修改此密码。",
     )
     password2 = forms.CharField(label="确认临时密码", strip=False, widget=forms.PasswordInput)
@@ -175,8 +185,12 @@ class UserFilterForm(forms.Form):
 
 class GrantForm(StyledForm):
     role = forms.ChoiceField(label="角色")
-    org = OrgChoiceField(label="授权机构", queryset=Org.objects.none(),
-                         help_text="组长、组员授予在纪检监察组上；联络员授予在驻在部门或下属单位上。")
+    org = OrgChoiceField(
+        label="授权机构",
+        queryset=Org.objects.none(),
+        empty_label="请选择机构",
+        help_text="组长、组员授予在纪检监察组上；联络员授予在驻在部门或下属单位上。",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

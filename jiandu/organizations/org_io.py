@@ -55,12 +55,20 @@ def org_tree_export(*, actor) -> tuple[bytes, int]:
         nonlocal count
         for o in selectors.org_export_rows(actor).iterator(chunk_size=2000):
             count += 1
-            yield [o.code, o.name, o.short_name, o.get_kind_display(), o.parent_code or "", o.sort_order,
-                   _status_label(o.is_active)]
+            yield [
+                o.code,
+                o.name,
+                o.short_name,
+                o.get_kind_display(),
+                o.parent_code or "",
+                o.sort_order,
+                _status_label(o.is_active),
+            ]
 
     data = write_workbook(ORG_SHEET, ORG_COLUMNS, rows())
-    audit.record(EventType.EXPORT, actor=actor, object_type="organizations.org", object_repr="组织机构",
-                 details={"rows": count})
+    audit.record(
+        EventType.EXPORT, actor=actor, object_type="organizations.org", object_repr="组织机构", details={"rows": count}
+    )
     return data, count
 
 
@@ -78,7 +86,9 @@ def users_export(*, actor) -> tuple[bytes, int]:
     require(actor, "export", User)
     grants = visible_to(actor, RoleGrant).select_related("org").order_by("role", "org__path")
     users = (
-        visible_to(actor, User).select_related("org").order_by("username")
+        visible_to(actor, User)
+        .select_related("org")
+        .order_by("username")
         .prefetch_related(Prefetch("grants", queryset=grants))
     )
     count = 0
@@ -91,8 +101,9 @@ def users_export(*, actor) -> tuple[bytes, int]:
             yield [u.username, u.full_name, u.org.name if u.org else "", roles, _status_label(u.is_active)]
 
     data = write_workbook("用户", USER_COLUMNS, rows())
-    audit.record(EventType.EXPORT, actor=actor, object_type="organizations.user", object_repr="用户",
-                 details={"rows": count})
+    audit.record(
+        EventType.EXPORT, actor=actor, object_type="organizations.user", object_repr="用户", details={"rows": count}
+    )
     return data, count
 
 
@@ -160,9 +171,18 @@ def _parse(rows, errors: RowErrors) -> tuple[list[OrgRow], set[str]]:
             errors.add(line, "parent_code", "上级机构不能是它自己。")
             ok = False
         if ok:
-            parsed.append(OrgRow(line=line, code=values["code"], name=values["name"],
-                                 short_name=values["short_name"], kind=kind, parent_code=values["parent_code"],
-                                 sort_order=sort_order, is_active=status == ACTIVE_LABEL))
+            parsed.append(
+                OrgRow(
+                    line=line,
+                    code=values["code"],
+                    name=values["name"],
+                    short_name=values["short_name"],
+                    kind=kind,
+                    parent_code=values["parent_code"],
+                    sort_order=sort_order,
+                    is_active=status == ACTIVE_LABEL,
+                )
+            )
     return parsed, codes
 
 
@@ -314,16 +334,27 @@ def org_tree_import(*, actor, upload) -> ImportResult:
         plan = _validate(parsed, file_codes, errors)
         errors.raise_if_any()
     except ImportFailed as e:
-        audit.record(EventType.IMPORT, actor=actor, object_type="organizations.org", object_repr="组织机构",
-                     outcome=Outcome.FAILURE, details={"errors": len(e.rows)})
+        audit.record(
+            EventType.IMPORT,
+            actor=actor,
+            object_type="organizations.org",
+            object_repr="组织机构",
+            outcome=Outcome.FAILURE,
+            details={"errors": len(e.rows)},
+        )
         raise
     with transaction.atomic():
         created, updated = _write(actor, plan)
-        result = ImportResult(rows=len(rows), created=created, updated=updated,
-                              unchanged=len(plan.rows) - created - updated)
-        audit.record(EventType.IMPORT, actor=actor, object_type="organizations.org", object_repr="组织机构",
-                     details={"rows": result.rows, "created": created, "updated": updated,
-                              "unchanged": result.unchanged})
+        result = ImportResult(
+            rows=len(rows), created=created, updated=updated, unchanged=len(plan.rows) - created - updated
+        )
+        audit.record(
+            EventType.IMPORT,
+            actor=actor,
+            object_type="organizations.org",
+            object_repr="组织机构",
+            details={"rows": result.rows, "created": created, "updated": updated, "unchanged": result.unchanged},
+        )
     return result
 
 
@@ -346,15 +377,14 @@ def _write(actor, plan: _Plan) -> tuple[int, int]:
             org.refresh_from_db(fields=["path", "depth"])
         return org
 
-    updated = 0
+    updated, entries = 0, []
     for r in order:
         org = locked.get(r.code)
         if org is None:
             continue
         parent = by_code[r.parent_code] if r.parent_code else None
         before = audit.snapshot(org, services.ORG_FIELDS)
-        new_values = {"name": r.name, "short_name": r.short_name, "sort_order": r.sort_order,
-                      "is_active": r.is_active}
+        new_values = {"name": r.name, "short_name": r.short_name, "sort_order": r.sort_order, "is_active": r.is_active}
         changed = [f for f in UPDATABLE if getattr(org, f) != new_values[f]]
         new_parent_id = parent.pk if parent else None
         if not changed and org.parent_id == new_parent_id:
@@ -370,8 +400,9 @@ def _write(actor, plan: _Plan) -> tuple[int, int]:
             setattr(org, f, new_values[f])
         bump(org)
         org.save(update_fields=update_fields)
-        audit.record_change(actor, org, before=before, fields=services.ORG_FIELDS, extra={"source": "import"})
+        entries.append(audit.change_entry(org, before=before, fields=services.ORG_FIELDS, extra={"source": "import"}))
         updated += 1
+    audit.record_many(entries, actor=actor)
     return created, updated
 
 
@@ -383,8 +414,15 @@ def _create_new(actor, rows: list[OrgRow], by_code: dict[str, Org]) -> int:
     if not connection.features.can_return_rows_from_bulk_insert:
         for r in rows:
             parent = by_code[r.parent_code] if r.parent_code else None
-            org = services._insert_org(kind=r.kind, parent=parent, code=r.code, name=r.name,
-                                       short_name=r.short_name, sort_order=r.sort_order, is_active=r.is_active)
+            org = services._insert_org(
+                kind=r.kind,
+                parent=parent,
+                code=r.code,
+                name=r.name,
+                short_name=r.short_name,
+                sort_order=r.sort_order,
+                is_active=r.is_active,
+            )
             by_code[r.code] = org
             audit.record_change(actor, org, before=None, fields=services.ORG_FIELDS, extra={"source": "import"})
         return len(rows)
@@ -394,9 +432,19 @@ def _create_new(actor, rows: list[OrgRow], by_code: dict[str, Org]) -> int:
         orgs = []
         for r in level:
             parent = by_code[r.parent_code] if r.parent_code else None
-            orgs.append(Org(kind=r.kind, parent=parent, code=r.code, name=r.name, short_name=r.short_name,
-                            sort_order=r.sort_order, is_active=r.is_active, path="",
-                            depth=parent.depth + 1 if parent else 0))
+            orgs.append(
+                Org(
+                    kind=r.kind,
+                    parent=parent,
+                    code=r.code,
+                    name=r.name,
+                    short_name=r.short_name,
+                    sort_order=r.sort_order,
+                    is_active=r.is_active,
+                    path="",
+                    depth=parent.depth + 1 if parent else 0,
+                )
+            )
         try:
             with transaction.atomic():
                 Org.objects.bulk_create(orgs, batch_size=BATCH)
@@ -409,10 +457,12 @@ def _create_new(actor, rows: list[OrgRow], by_code: dict[str, Org]) -> int:
         parent_path = Subquery(Org.objects.filter(pk=OuterRef("parent_id")).values("path")[:1])
         segment = Concat(LPad(Cast("id", CharField()), PATH_SEGMENT, Value("0")), Value("/"))
         for start in range(0, len(orgs), BATCH):
-            ids = [o.pk for o in orgs[start:start + BATCH]]
+            ids = [o.pk for o in orgs[start : start + BATCH]]
             Org.objects.filter(pk__in=ids).update(path=Concat(Coalesce(parent_path, Value("")), segment))
-        for org in orgs:
-            audit.record_change(actor, org, before=None, fields=services.ORG_FIELDS, extra={"source": "import"})
+        audit.record_many(
+            [audit.change_entry(o, before=None, fields=services.ORG_FIELDS, extra={"source": "import"}) for o in orgs],
+            actor=actor,
+        )
         done = {r.code for r in level}
         pending = [r for r in pending if r.code not in done]
     return len(rows)

@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from jiandu.core.access import visible_to
 
@@ -23,6 +24,8 @@ class TreeRow:
     open: bool
     matched: bool = False
     closes: int = 0
+    kind_label: str = ""
+    url: str = ""
 
     @property
     def close_range(self) -> range:
@@ -64,8 +67,9 @@ def org_tree(user, q: str = "", open_levels: int = 2) -> OrgTree:
     matched_ids: set[int] = set()
     if q:
         needle = q.lower()
-        matched = [o for o in orgs if needle in o.name.lower() or needle in o.short_name.lower()
-                   or needle in o.code.lower()]
+        matched = [
+            o for o in orgs if needle in o.name.lower() or needle in o.short_name.lower() or needle in o.code.lower()
+        ]
         matched_ids = {o.id for o in matched}
         keep: set[int] = set()
         for o in matched:
@@ -81,6 +85,9 @@ def org_tree(user, q: str = "", open_levels: int = 2) -> OrgTree:
     for kids in children.values():
         kids.sort(key=_sibling_key)
 
+    # Labels and links computed once, not per node in the template: the tree may have thousands of nodes.
+    kind_labels = {k.value: str(k.label) for k in OrgKind}
+    url_pattern = reverse("organizations:org_detail", args=[999999999]).replace("999999999", "{}")
     rows: list[TreeRow] = []
     # Iterative depth-first walk: (org, level) to visit, or None meaning "close the last opened subtree".
     stack: list[tuple[Org, int] | None] = [(o, 0) for o in reversed(children.get(None, []))]
@@ -91,13 +98,29 @@ def org_tree(user, q: str = "", open_levels: int = 2) -> OrgTree:
             continue
         org, level = item
         kids = children.get(org.id, [])
-        rows.append(TreeRow(org=org, level=level, has_children=bool(kids),
-                            open=bool(q) or level < open_levels - 1, matched=org.id in matched_ids))
+        rows.append(
+            TreeRow(
+                org=org,
+                level=level,
+                has_children=bool(kids),
+                open=bool(q) or level < open_levels - 1,
+                matched=org.id in matched_ids,
+                kind_label=kind_labels[org.kind],
+                url=url_pattern.format(org.pk),
+            )
+        )
         if kids:
             stack.append(None)
             stack.extend((k, level + 1) for k in reversed(kids))
-    return OrgTree(rows=rows, kind_counts=kind_counts, total=len(orgs), shown=len(rows),
-                   matched=len(matched_ids), query=q, inactive=sum(1 for o in orgs if not o.is_active))
+    return OrgTree(
+        rows=rows,
+        kind_counts=kind_counts,
+        total=len(orgs),
+        shown=len(rows),
+        matched=len(matched_ids),
+        query=q,
+        inactive=sum(1 for o in orgs if not o.is_active),
+    )
 
 
 def org_choices(user, *, kinds=None, active_only: bool = True, exclude_subtree: Org | None = None) -> QuerySet:
@@ -139,8 +162,14 @@ def org_detail(user, org: Org, *, with_staff: bool) -> OrgDetail:
         staff_qs = visible_to(user, User).filter(org=org).order_by("username")
         staff = list(staff_qs[:STAFF_SHOWN])
         total = len(staff) if len(staff) < STAFF_SHOWN else staff_qs.count()
-    return OrgDetail(ancestors=ancestors, children=children, supervisors=supervisors, supervised=supervised,
-                     staff=staff, staff_total=total)
+    return OrgDetail(
+        ancestors=ancestors,
+        children=children,
+        supervisors=supervisors,
+        supervised=supervised,
+        staff=staff,
+        staff_total=total,
+    )
 
 
 def org_export_rows(user) -> QuerySet:
@@ -179,7 +208,7 @@ def users_for_list(user, *, q: str = "", role: str = "", org_id=None, active: st
     if q:
         qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     if role:
-        qs = qs.filter(pk__in=RoleGrant.objects.filter(role=role).values("user_id"))
+        qs = qs.filter(pk__in=visible_to(user, RoleGrant).filter(role=role).values("user_id"))
     if org_id:
         qs = qs.filter(org_id=org_id)
     if active == "1":

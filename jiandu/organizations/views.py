@@ -56,12 +56,16 @@ def _int_or_none(value):
 @login_required
 def org_tree(request):
     tree = selectors.org_tree(request.user, request.GET.get("q", ""))
-    return render(request, "organizations/org_tree.html", {
-        "tree": tree,
-        "can_create": can(request.user, "create", Org),
-        "can_import": can(request.user, "import", Org),
-        "can_export": can(request.user, "export", Org),
-    })
+    return render(
+        request,
+        "organizations/org_tree.html",
+        {
+            "tree": tree,
+            "can_create": can(request.user, "create", Org),
+            "can_import": can(request.user, "import", Org),
+            "can_export": can(request.user, "export", Org),
+        },
+    )
 
 
 @login_required
@@ -73,8 +77,13 @@ def org_create(request):
             d = form.cleaned_data
             try:
                 org = services.org_create(
-                    actor=request.user, kind=d["kind"], parent=d["parent"], code=d["code"].strip(),
-                    name=d["name"].strip(), short_name=d["short_name"].strip(), sort_order=d["sort_order"],
+                    actor=request.user,
+                    kind=d["kind"],
+                    parent=d["parent"],
+                    code=d["code"].strip(),
+                    name=d["name"].strip(),
+                    short_name=d["short_name"].strip(),
+                    sort_order=d["sort_order"],
                 )
             except FORM_ERRORS as e:
                 forms.apply_error(form, e)
@@ -99,14 +108,18 @@ def org_detail(request, pk):
     # Staff are listed to those who keep accounts or grant roles; others see only their own account anyway.
     with_staff = can(request.user, "create", User) or can(request.user, "grant", User)
     detail = selectors.org_detail(request.user, org, with_staff=with_staff)
-    return render(request, "organizations/org_detail.html", {
-        "org": org,
-        "detail": detail,
-        "can_create": can(request.user, "create", Org),
-        "can_change": can(request.user, "change", org),
-        "can_move": can(request.user, "move", org),
-        "can_assign": can(request.user, "create", Assignment),
-    })
+    return render(
+        request,
+        "organizations/org_detail.html",
+        {
+            "org": org,
+            "detail": detail,
+            "can_create": can(request.user, "create", Org),
+            "can_change": can(request.user, "change", org),
+            "can_move": can(request.user, "move", org),
+            "can_assign": can(request.user, "create", Assignment),
+        },
+    )
 
 
 @login_required
@@ -118,8 +131,13 @@ def org_edit(request, pk):
             d = form.cleaned_data
             try:
                 org = services.org_update(
-                    actor=request.user, org=org, expected_version=d["version"], code=d["code"].strip(),
-                    name=d["name"].strip(), short_name=d["short_name"].strip(), sort_order=d["sort_order"],
+                    actor=request.user,
+                    org=org,
+                    expected_version=d["version"],
+                    code=d["code"].strip(),
+                    name=d["name"].strip(),
+                    short_name=d["short_name"].strip(),
+                    sort_order=d["sort_order"],
                     is_active=d["is_active"],
                 )
             except FORM_ERRORS as e:
@@ -128,10 +146,16 @@ def org_edit(request, pk):
                 messages.success(request, f"已保存机构“{org.name}”。")
                 return redirect("organizations:org_detail", pk=org.pk)
     else:
-        form = forms.OrgEditForm(initial={
-            "code": org.code, "name": org.name, "short_name": org.short_name, "sort_order": org.sort_order,
-            "is_active": org.is_active, "version": org.version,
-        })
+        form = forms.OrgEditForm(
+            initial={
+                "code": org.code,
+                "name": org.name,
+                "short_name": org.short_name,
+                "sort_order": org.sort_order,
+                "is_active": org.is_active,
+                "version": org.version,
+            }
+        )
     return render(request, "organizations/org_form.html", {"form": form, "title": "编辑机构", "org": org})
 
 
@@ -143,8 +167,9 @@ def org_move(request, pk):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                org = services.org_move(actor=request.user, org=org, new_parent=d["parent"],
-                                        expected_version=d["version"])
+                org = services.org_move(
+                    actor=request.user, org=org, new_parent=d["parent"], expected_version=d["version"]
+                )
             except FORM_ERRORS as e:
                 forms.apply_error(form, e)
             else:
@@ -152,8 +177,7 @@ def org_move(request, pk):
                 messages.success(request, f"已将“{org.name}”及其下级移动到“{where}”。")
                 return redirect("organizations:org_detail", pk=org.pk)
     else:
-        form = forms.OrgMoveForm(initial={"parent": org.parent_id, "version": org.version},
-                                 user=request.user, org=org)
+        form = forms.OrgMoveForm(initial={"parent": org.parent_id, "version": org.version}, user=request.user, org=org)
     return render(request, "organizations/org_move.html", {"form": form, "org": org})
 
 
@@ -183,10 +207,16 @@ def org_import(request):
                 return redirect("organizations:org_tree")
     else:
         form = forms.OrgImportForm()
-    return render(request, "organizations/org_import.html", {
-        "form": form, "import_error": import_error, "columns": org_io.ORG_COLUMNS,
-        "kind_labels": [k.label for k in OrgKind],
-    })
+    return render(
+        request,
+        "organizations/org_import.html",
+        {
+            "form": form,
+            "import_error": import_error,
+            "columns": org_io.ORG_COLUMNS,
+            "kind_labels": [k.label for k in OrgKind],
+        },
+    )
 
 
 # --- Assignments ---
@@ -196,13 +226,17 @@ def org_import(request):
 def assignment_list(request):
     group_id = _int_or_none(request.GET.get("group"))
     groups = selectors.assignments_by_group(request.user, group_id)
-    return render(request, "organizations/assignment_list.html", {
-        "groups": groups,
-        "group_id": group_id,
-        "group_choices": selectors.org_choices(request.user, kinds=[OrgKind.GROUP], active_only=False),
-        "can_create": can(request.user, "create", Assignment),
-        "can_delete": can(request.user, "delete", Assignment),
-    })
+    return render(
+        request,
+        "organizations/assignment_list.html",
+        {
+            "groups": groups,
+            "group_id": group_id,
+            "group_choices": selectors.org_choices(request.user, kinds=[OrgKind.GROUP], active_only=False),
+            "can_create": can(request.user, "create", Assignment),
+            "can_delete": can(request.user, "delete", Assignment),
+        },
+    )
 
 
 @login_required
@@ -213,8 +247,13 @@ def assignment_create(request):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                a = services.assignment_create(actor=request.user, group=d["group"], org=d["org"],
-                                               start_date=d["start_date"], note=d["note"].strip())
+                a = services.assignment_create(
+                    actor=request.user,
+                    group=d["group"],
+                    org=d["org"],
+                    start_date=d["start_date"],
+                    note=d["note"].strip(),
+                )
             except FORM_ERRORS as e:
                 forms.apply_error(form, e)
             else:
@@ -237,8 +276,7 @@ def _assignments_url() -> str:
 @login_required
 @require_POST
 def assignment_delete(request, pk):
-    a = access(request.user, Assignment, pk, action="delete",
-               qs=Assignment.objects.select_related("group", "org"))
+    a = access(request.user, Assignment, pk, action="delete", qs=Assignment.objects.select_related("group", "org"))
     label = f"{a.group.display_name} → {a.org.display_name}"
     group_id = a.group_id
     services.assignment_delete(actor=request.user, assignment=a)
@@ -252,18 +290,26 @@ def assignment_delete(request, pk):
 @login_required
 def user_list(request):
     filters = forms.UserFilterForm(request.GET or None, user=request.user)
-    d = filters.cleaned_data if filters.is_valid() else {}
+    filters.is_valid()  # a bad value drops only its own filter
+    d = getattr(filters, "cleaned_data", {})
     users = selectors.users_for_list(
-        request.user, q=d.get("q", ""), role=d.get("role", ""),
-        org_id=d["org"].pk if d.get("org") else None, active=d.get("active", ""),
+        request.user,
+        q=d.get("q", ""),
+        role=d.get("role", ""),
+        org_id=d["org"].pk if d.get("org") else None,
+        active=d.get("active", ""),
     )
     page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "organizations/user_list.html", {
-        "page": page,
-        "filters": filters,
-        "can_create": can(request.user, "create", User),
-        "can_export": can(request.user, "export", User),
-    })
+    return render(
+        request,
+        "organizations/user_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "can_create": can(request.user, "create", User),
+            "can_export": can(request.user, "export", User),
+        },
+    )
 
 
 @login_required
@@ -275,8 +321,12 @@ def user_create(request):
             d = form.cleaned_data
             try:
                 account = services.user_create(
-                    actor=request.user, username=d["username"], full_name=d["full_name"].strip(),
-                    password=d["password"], org=d["org"], phone=d["phone"].strip(),
+                    actor=request.user,
+                    username=d["username"],
+                    full_name=d["full_name"].strip(),
+                    password=d["password"],
+                    org=d["org"],
+                    phone=d["phone"].strip(),
                 )
             except FORM_ERRORS as e:
                 forms.apply_error(form, e)
@@ -319,8 +369,12 @@ def user_edit(request, pk):
             d = form.cleaned_data
             try:
                 account = services.user_update(
-                    actor=request.user, user=account, expected_version=d["version"],
-                    full_name=d["full_name"].strip(), phone=d["phone"].strip(), org=d["org"],
+                    actor=request.user,
+                    user=account,
+                    expected_version=d["version"],
+                    full_name=d["full_name"].strip(),
+                    phone=d["phone"].strip(),
+                    org=d["org"],
                     is_active=d["is_active"],
                 )
             except FORM_ERRORS as e:
@@ -329,10 +383,16 @@ def user_edit(request, pk):
                 messages.success(request, f"已保存账号“{account.username}”。")
                 return redirect("organizations:user_detail", pk=account.pk)
     else:
-        form = forms.UserEditForm(initial={
-            "full_name": account.full_name, "phone": account.phone, "org": account.org_id,
-            "is_active": account.is_active, "version": account.version,
-        }, user=request.user)
+        form = forms.UserEditForm(
+            initial={
+                "full_name": account.full_name,
+                "phone": account.phone,
+                "org": account.org_id,
+                "is_active": account.is_active,
+                "version": account.version,
+            },
+            user=request.user,
+        )
     return render(request, "organizations/user_form.html", {"form": form, "title": "编辑用户", "account": account})
 
 
@@ -343,8 +403,9 @@ def user_reset_password(request, pk):
         form = forms.PasswordResetForm(request.POST)
         if form.is_valid():
             try:
-                services.user_reset_password(actor=request.user, user=account,
-                                             new_password=form.cleaned_data["password"])
+                services.user_reset_password(
+                    actor=request.user, user=account, new_password=form.cleaned_data["password"]
+                )
             except FORM_ERRORS as e:
                 forms.apply_error(form, e)
             else:

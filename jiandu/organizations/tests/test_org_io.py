@@ -26,8 +26,11 @@ def exported(actor):
 
 
 def org_state():
-    return list(Org.objects.order_by("code").values_list(
-        "code", "name", "short_name", "kind", "parent_id", "path", "depth", "sort_order", "is_active", "version"))
+    return list(
+        Org.objects.order_by("code").values_list(
+            "code", "name", "short_name", "kind", "parent_id", "path", "depth", "sort_order", "is_active", "version"
+        )
+    )
 
 
 def test_export_lists_the_tree_in_path_order_with_parent_codes(office_staff, tree):
@@ -35,8 +38,15 @@ def test_export_lists_the_tree_in_path_order_with_parent_codes(office_staff, tre
     codes = [r["code"] for r in rows]
     assert codes == list(Org.objects.order_by("path").values_list("code", flat=True))
     hospital = next(r for r in rows if r["code"] == "U-HOSP")
-    assert hospital == {"code": "U-HOSP", "name": "吉林省人民医院", "short_name": None, "kind": "下属单位/属地",
-                        "parent_code": "D-WJW", "sort_order": 0, "status": "启用"}
+    assert hospital == {
+        "code": "U-HOSP",
+        "name": "吉林省人民医院",
+        "short_name": None,
+        "kind": "下属单位/属地",
+        "parent_code": "D-WJW",
+        "sort_order": 0,
+        "status": "启用",
+    }
     assert codes.index("D-WJW") < codes.index("U-HOSP")
     event = AuditEvent.objects.get(event_type=EventType.EXPORT)
     assert event.object_type == "organizations.org" and event.details == {"rows": len(rows)}
@@ -165,23 +175,24 @@ def test_a_file_that_is_not_xlsx_is_refused(office_staff, tree):
 def test_import_needs_the_import_right(group_leader, system_admin, tree):
     with pytest.raises(PermissionDenied):
         org_io.org_tree_import(actor=group_leader, upload=upload([]))
-    result = org_io.org_tree_import(
-        actor=system_admin, upload=upload([["N-9", "新部门", "", "驻在部门", "", 0, ""]]))
+    result = org_io.org_tree_import(actor=system_admin, upload=upload([["N-9", "新部门", "", "驻在部门", "", 0, ""]]))
     assert result.created == 1 and Org.objects.get(code="N-9").is_active
 
 
 def test_lookups_do_not_grow_with_the_rows(office_staff, tree, django_assert_max_num_queries):
     """Validation fetches existing orgs in bulk: 600 rows cost the same few queries as 6."""
-    rows = [[f"B-{i}", f"批量{i}", "", "下属单位/属地", "D-WJW" if i % 2 else f"B-{i - 1}", i, "启用"]
-            for i in range(600)]
+    rows = [
+        [f"B-{i}", f"批量{i}", "", "下属单位/属地", "D-WJW" if i % 2 else f"B-{i - 1}", i, "启用"] for i in range(600)
+    ]
     rows.append(["B-1", "重复", "", "下属单位/属地", "", 0, "启用"])  # one error, so nothing is written
     with django_assert_max_num_queries(10), pytest.raises(ImportFailed):
         org_io.org_tree_import(actor=office_staff, upload=upload(rows))
 
 
 def test_a_large_import_is_written(office_staff, tree):
-    rows = [[f"L-{i}", f"单位{i}", "", "下属单位/属地", "D-YJT" if i < 50 else f"L-{i % 50}", i, "启用"]
-            for i in range(500)]
+    rows = [
+        [f"L-{i}", f"单位{i}", "", "下属单位/属地", "D-YJT" if i < 50 else f"L-{i % 50}", i, "启用"] for i in range(500)
+    ]
     result = org_io.org_tree_import(actor=office_staff, upload=upload(rows))
     assert result.created == 500
     deep = Org.objects.get(code="L-120")
