@@ -124,10 +124,15 @@ def _browser():
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
+    from django.db import connections
+
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # Django's connections are context-local and Playwright runs an event loop in this thread: close the
+        # connections opened under it, or they outlive the test database on PostgreSQL.
+        connections.close_all()
 
 
 @pytest.fixture

@@ -3,11 +3,13 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, DATABASES
 
 SECRET_KEY = "jiandu-test-key"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
+# Close connections after each request so the live server thread leaves no session behind on PostgreSQL.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 STORAGES = {
