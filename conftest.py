@@ -122,9 +122,8 @@ def _browser():
         reason = f"浏览器测试跳过：未安装 Debian 的 chromium（{CHROMIUM}）；CI 会安装它。"
         print(reason)
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
     from django.db import connections
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
