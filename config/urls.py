@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from jiandu.core import attachments
 from jiandu.core import views as core_views
 
 urlpatterns = [
@@ -16,14 +15,16 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.password_change, name="password_change"),
     path("audit/", core_views.audit_log, name="audit_log"),
+    path("files/<int:pk>/", attachments.attachment_download, name="attachment"),
+    path("files/<int:pk>/thumb/", attachments.attachment_thumbnail, name="attachment_thumb"),
     path("org/", include("jiandu.organizations.urls")),
+    path("activities/", include("jiandu.activities.urls")),
+    path("documents/", include("jiandu.documents.urls")),
     path("api/v1/", include("jiandu.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
 handler404 = "jiandu.core.views.error_404"
 handler403 = "jiandu.core.views.error_403"

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "axes",
     "jiandu.core",
     "jiandu.organizations",
+    "jiandu.activities",
+    "jiandu.documents",
     "jiandu.api",
 ]
 
@@ -149,6 +151,7 @@ MEDIA_ROOT = env.path("JIANDU_MEDIA_ROOT", default=VAR_DIR / "media")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 JIANDU_MAX_IMPORT_BYTES = 20 * 1024 * 1024
+JIANDU_MAX_UPLOAD_BYTES = env.int("JIANDU_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
 # --- API ---
 REST_FRAMEWORK = {
@@ -175,7 +178,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Product settings ---
+# Warning colours (红黄绿灯): yellow when 0–N days remain, red when overdue; days are calendar or working days.
 JIANDU_WARNING_DAYS = env.int("JIANDU_WARNING_DAYS", default=3)
+JIANDU_WARNING_WORKING_DAYS = env.bool("JIANDU_WARNING_WORKING_DAYS", default=False)
 
 LOGGING = {
     "version": 1,

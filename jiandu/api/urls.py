@@ -1,6 +1,8 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from jiandu.activities import apis as activity_apis
+from jiandu.documents import apis as document_apis
 from jiandu.organizations.apis import OrgViewSet, UserViewSet
 from jiandu.organizations.site_apis import SiteViewSet
 
@@ -10,6 +12,8 @@ router = DefaultRouter()
 router.register("orgs", OrgViewSet, basename="org")
 router.register("sites", SiteViewSet, basename="site")
 router.register("users", UserViewSet, basename="user")
+activity_apis.register(router)
+document_apis.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="token"),

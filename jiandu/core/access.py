@@ -143,3 +143,25 @@ def require(user, action: str, obj) -> None:
     """Raise PermissionDenied unless `can(user, action, obj)`."""
     if not can(user, action, obj):
         raise PermissionDenied()
+
+
+def scope_business(p: Principal, qs: QuerySet, *, group_field: str = "group", liaison_q=None) -> QuerySet:
+    """The usual rule for business records (DESIGN §6): commission roles see all; group roles see their own
+    groups' records; a liaison sees what `liaison_q(p)` selects (None: nothing); admin roles see nothing."""
+    from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, Role
+
+    if p.has(*COMMISSION_ROLES):
+        return qs
+    q = Q(pk__in=[])
+    if p.has(*GROUP_ROLES):
+        q |= Q(**{f"{group_field}_id__in": p.org_ids(*GROUP_ROLES)})
+    if liaison_q is not None and p.has(Role.LIAISON):
+        q |= liaison_q(p)
+    return qs.filter(q)
+
+
+def group_ids(user, *roles: str) -> set[int]:
+    """The groups in which `user` holds a group role (or one of `roles`)."""
+    from jiandu.organizations.enums import GROUP_ROLES
+
+    return principal(user).org_ids(*(roles or GROUP_ROLES))

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,3 +64,42 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return f"#{self.last_seq} {self.last_hash[:12]}"
+
+
+class Attachment(models.Model):
+    """A file or photo attached to a record (activity, document, reply, problem, …).
+
+    Checked by content, not by name, when stored (jiandu.core.attachments.store_upload); readable only by
+    those who may see its owner (the download view asks the owner's policy)."""
+
+    owner_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    owner_id = models.PositiveBigIntegerField()
+    owner = GenericForeignKey("owner_type", "owner_id")
+    purpose = models.CharField(_("用途"), max_length=20, blank=True)  # e.g. photo, file, reply, before, after
+    file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/", max_length=255)
+    thumbnail = models.FileField(_("缩略图"), upload_to="thumbnails/%Y/%m/", max_length=255, blank=True)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    mime_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小(字节)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    caption = models.TextField(_("说明"), blank=True)
+    sort_order = models.IntegerField(_("排序"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["sort_order", "id"]
+        indexes = [models.Index(fields=["owner_type", "owner_id"])]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime_type.startswith("image/")

@@ -9,7 +9,8 @@ from jiandu.organizations.enums import OrgKind, Role
 from jiandu.organizations.models import Assignment, Org, RoleGrant, Site, User
 from jiandu.organizations.services import _insert_org, _rewrite_subtree
 
-from . import structure
+from . import activities, documents, structure
+from .context import DemoContext
 from .sites import all_sites
 
 
@@ -111,6 +112,13 @@ def load() -> dict:
     orgs = load_orgs()
     accounts = load_users(orgs)
     sites = load_sites(orgs)
+    ctx = DemoContext(
+        orgs=orgs,
+        users={u.username: u for u in User.objects.filter(username__in=[a[0] for a in accounts])},
+        sites={s.code: s for s in Site.objects.all()},
+    )
     summary = {"orgs": len(orgs), "accounts": len(accounts), "sites": sites}
+    summary.update(activities.load(ctx))
+    summary.update(documents.load(ctx))
     audit.record(EventType.IMPORT, username="load_demo", object_type="demo", object_repr="演示数据", details=summary)
     return {"summary": summary, "accounts": accounts}
