@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+
 from jiandu.core.deadlines import Warning, days_overdue, warning_for, yellow_until
 
 TODAY = date(2022, 4, 1)  # a Friday before the Qingming break (4/2 make-up working day, 4/3–4/5 off)
