@@ -175,6 +175,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrgKindEnum": "jiandu.organizations.enums.OrgKind",
+        "DocumentKindEnum": "jiandu.documents.enums.DocumentKind",
+    },
 }
 
 # --- Product settings ---

@@ -25,6 +25,30 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("工作台", "home", "house", BUSINESS_ROLES | ADMIN_ROLES, "我的身份、单位与可用功能", "常用"),
     NavItem(
+        "监督检查",
+        "activities:activity_list",
+        "clipboard2-check",
+        frozenset({*COMMISSION_ROLES, *GROUP_ROLES}),
+        "实地检查、明察暗访、电话抽查、驻点监督等活动台账",
+        "业务",
+    ),
+    NavItem(
+        "专项监督",
+        "activities:campaign_list",
+        "bullseye",
+        frozenset({*COMMISSION_ROLES, *GROUP_ROLES}),
+        "专项监督的目标与进度",
+        "业务",
+    ),
+    NavItem(
+        "监督文书",
+        "documents:document_list",
+        "file-earmark-text",
+        frozenset({*COMMISSION_ROLES, *GROUP_ROLES, Role.LIAISON}),
+        "监督建议书、工作通知、提示函：签发、签收、回复跟踪",
+        "业务",
+    ),
+    NavItem(
         "组织机构",
         "organizations:org_tree",
         "diagram-3",

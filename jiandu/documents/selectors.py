@@ -1,0 +1,512 @@
+"""Reads of documents, always scoped to the reader (DESIGN §6): lists with filters, reply tracking, counts for
+the reports module and the to-do list. Warning colours (DESIGN §5) are computed here one way for all."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from jiandu.core.access import principal, visible_to
+from jiandu.core.deadlines import Warning, warning_for, warning_q
+from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind, Role
+from jiandu.organizations.models import Assignment, Org
+
+from .enums import OPEN_RECIPIENT_STATUSES, DocumentKind, DocumentStatus, RecipientStatus
+from .models import Document, DocumentEvent, DocumentRecipient, NumberingRule
+
+# The order in which colours are "worse" (the document shows the worst of its open recipients).
+WARNING_RANK = {Warning.RED: 4, Warning.YELLOW: 3, Warning.GREEN: 2, Warning.CLOSED_LATE: 1, Warning.NONE: 0}
+WARNING_FILTERS = [Warning.RED, Warning.YELLOW, Warning.GREEN, Warning.CLOSED_LATE, Warning.NONE]
+
+# A recipient row whose reply is still running: sent, not replied, with a deadline.
+RECIPIENT_OPEN_Q = (
+    Q(status__in=OPEN_RECIPIENT_STATUSES)
+    & ~Q(document__status__in=[DocumentStatus.DRAFT, DocumentStatus.CLOSED])
+    & Q(document__reply_due_on__isnull=False)
+)
+
+
+def _late_q() -> Q:
+    """A reply that came after the deadline (the date of replied_at in Asia/Shanghai)."""
+    return Q(
+        status=RecipientStatus.REPLIED,
+        document__reply_due_on__isnull=False,
+        replied_at__date__gt=F("document__reply_due_on"),
+    )
+
+
+# --- Warning colours ---
+
+
+def recipient_warning(recipient: DocumentRecipient, document: Document, *, on: date | None = None) -> str:
+    """green/yellow/red while the reply is due; closed_late when it came after the deadline; none otherwise."""
+    if document.status == DocumentStatus.DRAFT or document.reply_due_on is None:
+        return Warning.NONE
+    if recipient.status == RecipientStatus.REPLIED:
+        return warning_for(document.reply_due_on, closed_on=timezone.localtime(recipient.replied_at).date())
+    if document.status == DocumentStatus.CLOSED:
+        return Warning.NONE
+    return warning_for(document.reply_due_on, on=on)
+
+
+def document_warning(document: Document, recipients, *, on: date | None = None) -> str:
+    """The worst colour of the document's (shown) recipients."""
+    worst = Warning.NONE
+    for r in recipients:
+        w = recipient_warning(r, document, on=on)
+        if WARNING_RANK[w] > WARNING_RANK[worst]:
+            worst = w
+    return worst
+
+
+def warning_filter(user, colour: str) -> Q:
+    """Documents of one colour, in the database (same rule as document_warning, over the rows one may see)."""
+    rows = visible_to(user, DocumentRecipient)
+    open_rows = rows.filter(RECIPIENT_OPEN_Q)
+    if colour in (Warning.RED, Warning.YELLOW, Warning.GREEN):
+        hits = rows.filter(warning_q(colour, due_field="document__reply_due_on", open_q=RECIPIENT_OPEN_Q))
+        return Q(pk__in=hits.values("document_id"))
+    late = Q(pk__in=rows.filter(_late_q()).values("document_id"))
+    running = Q(pk__in=open_rows.values("document_id"))
+    if colour == Warning.CLOSED_LATE:
+        return late & ~running
+    if colour == Warning.NONE:
+        return ~late & ~running
+    return Q()
+
+
+def recipient_warning_filter(colour: str) -> Q:
+    if colour in (Warning.RED, Warning.YELLOW, Warning.GREEN):
+        return warning_q(colour, due_field="document__reply_due_on", open_q=RECIPIENT_OPEN_Q)
+    if colour == Warning.CLOSED_LATE:
+        return _late_q()
+    if colour == Warning.NONE:
+        return ~RECIPIENT_OPEN_Q & ~_late_q()
+    return Q()
+
+
+# --- Filters shared by the list, the export and the API ---
+
+
+@dataclass(frozen=True)
+class DocumentFilters:
+    group: Org | None = None
+    kind: str = ""
+    status: str = ""
+    warning: str = ""
+    org: Org | None = None  # recipient org, with its subtree
+    date_from: date | None = None  # issued_on
+    date_to: date | None = None
+    q: str = ""
+    invalid_ref: bool = False  # a group or org was asked for but is not visible: the result is empty
+
+    def as_params(self) -> dict:
+        params = {
+            "group": self.group.pk if self.group else None,
+            "kind": self.kind,
+            "status": self.status,
+            "warning": self.warning,
+            "org": self.org.pk if self.org else None,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "q": self.q,
+        }
+        return {k: v for k, v in params.items() if v not in ("", None)}
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _visible_org(user, value, **extra) -> tuple[Org | None, bool]:
+    value = (value or "").strip() if isinstance(value, str) else value
+    if value in ("", None):
+        return None, False
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None, True
+    org = visible_to(user, Org).filter(pk=pk, **extra).first()
+    return org, org is None
+
+
+def parse_filters(user, params, *, statuses=None) -> DocumentFilters:
+    """Filters from query parameters (?group=&kind=&status=&warning=&org=&from=&to=&q=)."""
+    group, bad_group = _visible_org(user, params.get("group"), kind=OrgKind.GROUP)
+    org, bad_org = _visible_org(user, params.get("org"))
+    kind = params.get("kind", "")
+    status = params.get("status", "")
+    warning = params.get("warning", "")
+    return DocumentFilters(
+        group=group,
+        kind=kind if kind in DocumentKind.values else "",
+        status=status if status in (statuses or DocumentStatus.values) else "",
+        warning=warning if warning in WARNING_FILTERS else "",
+        org=org,
+        date_from=_date(params.get("from")),
+        date_to=_date(params.get("to")),
+        q=(params.get("q") or "").strip()[:100],
+        invalid_ref=bad_group or bad_org,
+    )
+
+
+def documents_for(
+    user,
+    *,
+    group: Org | None = None,
+    kind: str = "",
+    status: str = "",
+    warning: str = "",
+    org: Org | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: str = "",
+) -> QuerySet:
+    """The documents `user` may see, filtered, with the group and the recipient rows one may see prefetched
+    (as `shown_recipients`), so a list shows recipients and colours without a query per row."""
+    qs = visible_to(user, Document)
+    if group is not None:
+        qs = qs.filter(group=group)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if warning:
+        qs = qs.filter(warning_filter(user, warning))
+    if org is not None:
+        rows = DocumentRecipient.objects.filter(org__path__startswith=org.path)
+        qs = qs.filter(pk__in=rows.values("document_id"))
+    if date_from:
+        qs = qs.filter(issued_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(issued_on__lte=date_to)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(body__icontains=q) | Q(number__icontains=q))
+    shown = visible_to(user, DocumentRecipient).select_related("org").order_by("org__path")
+    return (
+        qs.select_related("group")
+        .prefetch_related(Prefetch("recipients", queryset=shown, to_attr="shown_recipients"))
+        .order_by("-issued_on", "-id")
+    )
+
+
+def apply_filters(user, filters: DocumentFilters) -> QuerySet:
+    if filters.invalid_ref:
+        return visible_to(user, Document).none()
+    return documents_for(
+        user,
+        group=filters.group,
+        kind=filters.kind,
+        status=filters.status,
+        warning=filters.warning,
+        org=filters.org,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        q=filters.q,
+    )
+
+
+def with_warnings(documents, *, on: date | None = None):
+    """Attach `.warning` to documents from documents_for (uses the prefetched rows); returns them as a list."""
+    out = list(documents)
+    for d in out:
+        rows = getattr(d, "shown_recipients", None)
+        if rows is None:
+            rows = list(d.recipients.all())
+        for r in rows:
+            r.warning = recipient_warning(r, d, on=on)
+        d.warning = document_warning(d, rows, on=on)
+    return out
+
+
+# --- One document ---
+
+
+@dataclass
+class DocumentDetail:
+    document: Document
+    recipients: list[DocumentRecipient]
+    events: list[DocumentEvent]
+    attachments: list
+    reply_attachments: dict[int, list] = field(default_factory=dict)  # recipient id -> attachments
+    warning: str = Warning.NONE
+
+
+def document_detail(user, document: Document) -> DocumentDetail:
+    from django.contrib.contenttypes.models import ContentType
+
+    from jiandu.core.models import Attachment
+
+    rows = list(
+        visible_to(user, DocumentRecipient)
+        .filter(document=document)
+        .select_related("org", "received_by", "replied_by")
+        .order_by("org__path")
+    )
+    for r in rows:
+        r.warning = recipient_warning(r, document)
+    events = list(
+        visible_to(user, DocumentEvent)
+        .filter(document=document)
+        .select_related("actor", "recipient__org")
+        .order_by("at", "id")
+    )
+    files = list(
+        Attachment.objects.filter(
+            owner_type=ContentType.objects.get_for_model(Document), owner_id=document.pk, purpose="file"
+        )
+    )
+    replies: dict[int, list] = {}
+    if rows:
+        for att in Attachment.objects.filter(
+            owner_type=ContentType.objects.get_for_model(DocumentRecipient),
+            owner_id__in=[r.pk for r in rows],
+            purpose="reply",
+        ):
+            replies.setdefault(att.owner_id, []).append(att)
+    for r in rows:
+        r.reply_files = replies.get(r.pk, [])
+    return DocumentDetail(
+        document=document,
+        recipients=rows,
+        events=events,
+        attachments=files,
+        reply_attachments=replies,
+        warning=document_warning(document, rows),
+    )
+
+
+# --- Reply tracking (回复跟踪) ---
+
+
+def reply_tracking(
+    user,
+    *,
+    group: Org | None = None,
+    kind: str = "",
+    status: str = "",
+    warning: str = "",
+    org: Org | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: str = "",
+) -> QuerySet:
+    """One row per recipient of every sent document one may see (a liaison: the rows of their subtree only).
+    `status` is the recipient's status; `warning` the recipient's colour. Rows get `.warning` via
+    with_recipient_warnings."""
+    qs = (
+        visible_to(user, DocumentRecipient)
+        .exclude(document__status=DocumentStatus.DRAFT)
+        .filter(document__in=visible_to(user, Document))
+    )
+    if group is not None:
+        qs = qs.filter(document__group=group)
+    if kind:
+        qs = qs.filter(document__kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if warning:
+        qs = qs.filter(recipient_warning_filter(warning))
+    if org is not None:
+        qs = qs.filter(org__path__startswith=org.path)
+    if date_from:
+        qs = qs.filter(document__issued_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(document__issued_on__lte=date_to)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(document__title__icontains=q) | Q(document__number__icontains=q) | Q(reply_text__icontains=q))
+    return qs.select_related("document", "document__group", "org").order_by(
+        "document__reply_due_on", "-document__issued_on", "document_id", "org__path"
+    )
+
+
+def apply_tracking_filters(user, filters: DocumentFilters) -> QuerySet:
+    if filters.invalid_ref:
+        return DocumentRecipient.objects.none()
+    return reply_tracking(
+        user,
+        group=filters.group,
+        kind=filters.kind,
+        status=filters.status,
+        warning=filters.warning,
+        org=filters.org,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        q=filters.q,
+    )
+
+
+def with_recipient_warnings(rows, *, on: date | None = None) -> list:
+    out = list(rows)
+    for r in out:
+        r.warning = recipient_warning(r, r.document, on=on)
+    return out
+
+
+# --- Counts for the reports module ---
+
+COUNT_BY = ("group", "kind", "month", "status")
+
+
+def document_counts(user, *, by: str, date_from: date | None = None, date_to: date | None = None) -> list[dict]:
+    """Numbers of sent documents (by issue date in the period) one may see, per group, kind, month or status:
+    [{"key", "label", "count"}], in a stable order. E.g. 驻省卫健委组 … 21 in March–May 2022."""
+    if by not in COUNT_BY:
+        raise ValueError(f"by must be one of {COUNT_BY}")
+    qs = visible_to(user, Document).exclude(status=DocumentStatus.DRAFT)
+    if date_from:
+        qs = qs.filter(issued_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(issued_on__lte=date_to)
+    qs = qs.order_by()
+    if by == "group":
+        rows = qs.values("group_id", "group__name", "group__path").annotate(n=Count("id")).order_by("group__path")
+        return [{"key": r["group_id"], "label": r["group__name"], "count": r["n"]} for r in rows]
+    if by == "month":
+        rows = qs.annotate(m=TruncMonth("issued_on")).values("m").annotate(n=Count("id")).order_by("m")
+        out = []
+        for r in rows:
+            m = r["m"]
+            m = m.date() if hasattr(m, "date") and callable(m.date) else m
+            out.append({"key": f"{m:%Y-%m}", "label": f"{m.year}年{m.month}月", "count": r["n"]})
+        return out
+    enum = DocumentKind if by == "kind" else DocumentStatus
+    counts = dict(qs.values_list(by).annotate(n=Count("id")).values_list(by, "n"))
+    return [{"key": v, "label": str(label), "count": counts[v]} for v, label in enum.choices if counts.get(v)]
+
+
+# --- To-do ---
+
+
+@dataclass
+class Awaiting:
+    to_acknowledge: list[DocumentRecipient] = field(default_factory=list)  # liaison: 待签收
+    to_reply: list[DocumentRecipient] = field(default_factory=list)  # liaison: 待回复 (a reply is due)
+    to_issue: list[Document] = field(default_factory=list)  # group leader: drafts to sign
+    to_close: list[Document] = field(default_factory=list)  # group: ready to close
+
+    @property
+    def total(self) -> int:
+        return len(self.to_acknowledge) + len(self.to_reply) + len(self.to_issue) + len(self.to_close)
+
+
+def documents_awaiting(user, *, limit: int = 50) -> Awaiting:
+    """What waits for `user`: for a liaison, documents to acknowledge and to answer (most urgent first); for a
+    group leader, drafts to issue; for the group, documents whose replies are all in and can be closed."""
+    p = principal(user)
+    result = Awaiting()
+    if p.has(Role.LIAISON):
+        mine = (
+            visible_to(user, DocumentRecipient)
+            .filter(document__status__in=[DocumentStatus.ISSUED, DocumentStatus.RECEIVED])
+            .select_related("document", "document__group", "org")
+            .order_by("document__reply_due_on", "document__issued_on", "id")
+        )
+        own = Q()
+        for path in p.org_paths(Role.LIAISON):
+            own |= Q(org__path__startswith=path)
+        mine = mine.filter(own)
+        result.to_acknowledge = with_recipient_warnings(mine.filter(status=RecipientStatus.PENDING)[:limit])
+        result.to_reply = with_recipient_warnings(
+            mine.filter(status=RecipientStatus.RECEIVED, document__reply_due_on__isnull=False)[:limit]
+        )
+    leader_groups = p.org_ids(Role.GROUP_LEADER)
+    if leader_groups:
+        drafts = Document.objects.filter(group_id__in=leader_groups, status=DocumentStatus.DRAFT)
+        result.to_issue = list(drafts.select_related("group").order_by("-updated_at")[:limit])
+    groups = p.org_ids(*GROUP_ROLES)
+    if groups:
+        ready = Document.objects.filter(group_id__in=groups).filter(
+            Q(status=DocumentStatus.REPLIED) | Q(status=DocumentStatus.RECEIVED, reply_due_on__isnull=True)
+        )
+        result.to_close = list(ready.select_related("group").order_by("issued_on")[:limit])
+    return result
+
+
+# --- Choices for forms and filters ---
+
+
+def recipient_org_choices(user, group_ids) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Departments and units one may address, grouped: those the group(s) supervise (with their units) first."""
+    orgs = list(
+        visible_to(user, Org)
+        .filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.UNIT], is_active=True)
+        .only("pk", "name", "path", "depth")
+        .order_by("path")
+    )
+    roots = list(
+        Assignment.objects.filter(group_id__in=list(group_ids))
+        .values_list("org__path", flat=True)
+        .order_by("org__path")
+    )
+    supervised = [o for o in orgs if any(o.path.startswith(r) for r in roots)]
+    others = [o for o in orgs if not any(o.path.startswith(r) for r in roots)]
+    out = []
+    if supervised:
+        out.append(("本组监督单位", [(o.pk, "\u3000" * o.depth + o.name) for o in supervised]))
+    if others:
+        out.append(("其他单位", [(o.pk, "\u3000" * o.depth + o.name) for o in others]))
+    return out
+
+
+def group_choices(user) -> QuerySet:
+    """Groups whose documents one may see (for the list filter)."""
+    p = principal(user)
+    qs = visible_to(user, Org).filter(kind=OrgKind.GROUP).order_by("path")
+    if not p.has(*COMMISSION_ROLES):
+        qs = qs.filter(pk__in=visible_to(user, Document).values("group_id"))
+    return qs
+
+
+def drafting_groups(user) -> QuerySet:
+    """The groups `user` may draft for (their own)."""
+    return Org.objects.filter(pk__in=principal(user).org_ids(*GROUP_ROLES), kind=OrgKind.GROUP).order_by("path")
+
+
+def numbering_rules_for(user) -> list[dict]:
+    """Groups whose prefix `user` may see or set, with their rule (or None)."""
+    from .access import may_set_numbering
+
+    p = principal(user)
+    if p.has(*COMMISSION_ROLES):
+        groups = Org.objects.filter(kind=OrgKind.GROUP).order_by("path")
+    else:
+        groups = Org.objects.filter(kind=OrgKind.GROUP, pk__in=p.org_ids(*GROUP_ROLES)).order_by("path")
+    rules = {r.group_id: r for r in visible_to(user, NumberingRule)}
+    return [{"group": g, "rule": rules.get(g.pk), "may_set": may_set_numbering(p, g.pk)} for g in groups]
+
+
+# --- Attachments of many records at once (lists and the API: one query, not one per row) ---
+
+
+def attach_files(documents) -> None:
+    """Set `.files` (the draft's attachments) on each document and `.reply_files` on its shown recipient rows."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from jiandu.core.models import Attachment
+
+    documents = list(documents)
+    if not documents:
+        return
+    doc_type = ContentType.objects.get_for_model(Document)
+    rec_type = ContentType.objects.get_for_model(DocumentRecipient)
+    rows = [r for d in documents for r in getattr(d, "shown_recipients", [])]
+    by_doc: dict[int, list] = {}
+    by_rec: dict[int, list] = {}
+    q = Q(owner_type=doc_type, owner_id__in=[d.pk for d in documents], purpose="file")
+    if rows:
+        q |= Q(owner_type=rec_type, owner_id__in=[r.pk for r in rows], purpose="reply")
+    for att in Attachment.objects.filter(q).order_by("sort_order", "id"):
+        target = by_doc if att.owner_type_id == doc_type.pk else by_rec
+        target.setdefault(att.owner_id, []).append(att)
+    for d in documents:
+        d.files = by_doc.get(d.pk, [])
+    for r in rows:
+        r.reply_files = by_rec.get(r.pk, [])
