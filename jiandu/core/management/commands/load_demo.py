@@ -4,15 +4,23 @@ from jiandu.demo import loader, structure
 from jiandu.organizations.enums import Role
 
 
+SUMMARY_LABELS = {
+    "orgs": "机构",
+    "accounts": "账号",
+    "sites": "点位",
+    "activities": "监督检查活动",
+    "campaigns": "专项监督",
+    "documents": "监督文书",
+}
+
+
 class Command(BaseCommand):
     help = "载入吉林2022演示场景（可重复执行，结果相同）。"
 
     def handle(self, *args, **options):
         result = loader.load()
-        s = result["summary"]
-        self.stdout.write(
-            self.style.SUCCESS(f"演示数据已载入：机构{s['orgs']}个，账号{s['accounts']}个，点位{s['sites']}个。")
-        )
+        parts = "，".join(f"{SUMMARY_LABELS[k]}{v}" for k, v in result["summary"].items() if k in SUMMARY_LABELS)
+        self.stdout.write(self.style.SUCCESS(f"演示数据已载入：{parts}。"))
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {structure.DEMO_PASSWORD}）：")
         shown = {u for u, *_ in structure.NAMED_USERS} | {
