@@ -5,18 +5,19 @@ from django.urls import reverse
 
 from conftest import PERSONAS
 
+BUSINESS = {"监督检查", "专项监督", "监督文书"}
 EXPECTED_NAV = {
-    "commission_leader": {"组织机构", "监督关系", "监督点位"},
-    "office_staff": {"组织机构", "监督关系", "监督点位", "用户与授权"},
-    "group_leader": {"组织机构", "监督关系", "监督点位"},
-    "group_member": {"组织机构", "监督关系", "监督点位"},
-    "other_group_member": {"组织机构", "监督关系", "监督点位"},
-    "liaison": {"监督点位"},
+    "commission_leader": {"组织机构", "监督关系", "监督点位", *BUSINESS},
+    "office_staff": {"组织机构", "监督关系", "监督点位", "用户与授权", *BUSINESS},
+    "group_leader": {"组织机构", "监督关系", "监督点位", *BUSINESS},
+    "group_member": {"组织机构", "监督关系", "监督点位", *BUSINESS},
+    "other_group_member": {"组织机构", "监督关系", "监督点位", *BUSINESS},
+    "liaison": {"监督点位", "监督文书"},
     "system_admin": {"组织机构", "监督关系", "监督点位", "用户与授权"},
     "security_admin": {"组织机构", "用户与授权"},
     "audit_admin": {"审计日志"},
 }
-ALL_MODULES = {"组织机构", "监督关系", "监督点位", "用户与授权", "审计日志"}
+ALL_MODULES = {"组织机构", "监督关系", "监督点位", "用户与授权", "审计日志", *BUSINESS}
 
 
 @pytest.mark.parametrize("name", PERSONAS)

@@ -3,7 +3,6 @@ from django.core.management.base import BaseCommand
 from jiandu.demo import loader, structure
 from jiandu.organizations.enums import Role
 
-
 SUMMARY_LABELS = {
     "orgs": "机构",
     "accounts": "账号",

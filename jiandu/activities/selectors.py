@@ -1,0 +1,433 @@
+"""Every read of activities and campaigns, scoped to the reader through core.access.visible_to (DESIGN §6).
+
+The reports module builds its figures on these: activity_counts (by group, method, topic or month),
+stationed_days (驻点监督天数) and campaign_progress. A liaison sees no activity at all, so every figure a
+liaison could ask for is zero — a covert check cannot leak through a count.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from jiandu.core.access import group_ids, principal, visible_to
+from jiandu.organizations.enums import COMMISSION_ROLES, OrgKind
+from jiandu.organizations.models import Org, Site
+
+from .enums import Method
+from .models import Activity, Campaign, Topic
+from .services import TARGET_ORG_KINDS, eligible_people
+
+# --- The ledger ---
+
+
+def _pk(value) -> int | None:
+    if value is None or value == "":
+        return None
+    if hasattr(value, "pk"):
+        return value.pk
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # matches nothing
+
+
+def overlap_q(date_from: date | None, date_to: date | None, prefix: str = "") -> Q:
+    """Activities whose range [start, end or start] overlaps the period [date_from, date_to]."""
+    q = Q()
+    if date_to is not None:
+        q &= Q(**{f"{prefix}start_date__lte": date_to})
+    if date_from is not None:
+        q &= Q(**{f"{prefix}end_date__gte": date_from}) | Q(
+            **{f"{prefix}end_date__isnull": True, f"{prefix}start_date__gte": date_from}
+        )
+    return q
+
+
+def activities_for(
+    user,
+    *,
+    group=None,
+    method: str = "",
+    topic=None,
+    campaign=None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    org=None,
+    site=None,
+    q: str = "",
+) -> QuerySet:
+    """The activities `user` may see, filtered. `org` matches the target orgs and the sites' responsible orgs
+    in the org's whole subtree; the period matches activities whose date range overlaps it; `q` searches the
+    number, title, summary, findings and external participants. Joins what a list row shows (no query per row)."""
+    qs = visible_to(user, Activity)
+    if group is not None and group != "":
+        qs = qs.filter(group_id=_pk(group))
+    if method:
+        qs = qs.filter(method=method)
+    if topic is not None and topic != "":
+        qs = qs.filter(pk__in=Activity.topics.through.objects.filter(topic_id=_pk(topic)).values("activity_id"))
+    if campaign is not None and campaign != "":
+        qs = qs.filter(campaign_id=_pk(campaign))
+    if date_from is not None or date_to is not None:
+        qs = qs.filter(overlap_q(date_from, date_to))
+    if org is not None and org != "":
+        org_obj = org if isinstance(org, Org) else Org.objects.filter(pk=_pk(org)).first()
+        if org_obj is None:
+            return qs.none()
+        by_target = Activity.target_orgs.through.objects.filter(org__path__startswith=org_obj.path)
+        by_site = Activity.sites.through.objects.filter(site__responsible_org__path__startswith=org_obj.path)
+        qs = qs.filter(Q(pk__in=by_target.values("activity_id")) | Q(pk__in=by_site.values("activity_id")))
+    if site is not None and site != "":
+        qs = qs.filter(pk__in=Activity.sites.through.objects.filter(site_id=_pk(site)).values("activity_id"))
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(code__iexact=q)
+            | Q(title__icontains=q)
+            | Q(summary__icontains=q)
+            | Q(findings__icontains=q)
+            | Q(external_participants__icontains=q)
+        )
+    return (
+        qs.select_related("group", "campaign", "leader")
+        .prefetch_related("topics", "sites")
+        .order_by("-start_date", "-id")
+    )
+
+
+def activity_detail_qs(user) -> QuerySet:
+    """What the detail page and the API show of one activity, in a fixed number of queries."""
+    return (
+        visible_to(user, Activity)
+        .select_related("group", "campaign", "leader", "created_by")
+        .prefetch_related("topics", "participants", "target_orgs", "sites")
+    )
+
+
+def activity_events(activity: Activity) -> QuerySet:
+    return activity.events.select_related("actor").order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class ActivityFilters:
+    group: Org | None = None
+    method: str = ""
+    topic: Topic | None = None
+    campaign: Campaign | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    org: Org | None = None
+    site: Site | None = None
+    q: str = ""
+    unknown: bool = False  # an id was asked for that the user may not see: the result is empty
+    errors: list = field(default_factory=list)
+
+    def as_params(self) -> dict:
+        """The filters in use, for the audit record of an export."""
+        params = {
+            "group": self.group.pk if self.group else None,
+            "method": self.method,
+            "topic": self.topic.pk if self.topic else None,
+            "campaign": self.campaign.pk if self.campaign else None,
+            "date_from": self.date_from.isoformat() if self.date_from else None,
+            "date_to": self.date_to.isoformat() if self.date_to else None,
+            "org": self.org.pk if self.org else None,
+            "site": self.site.pk if self.site else None,
+            "q": self.q,
+        }
+        return {k: v for k, v in params.items() if v not in ("", None)}
+
+    def apply(self, user) -> QuerySet:
+        qs = activities_for(
+            user,
+            group=self.group,
+            method=self.method,
+            topic=self.topic,
+            campaign=self.campaign,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            org=self.org,
+            site=self.site,
+            q=self.q,
+        )
+        return qs.none() if self.unknown else qs
+
+
+def _parse_date(value) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def parse_filters(user, params) -> ActivityFilters:
+    """Filters from query parameters (?group=&method=&topic=&campaign=&date_from=&date_to=&org=&site=&q=),
+    shared by the list page, the export and the API. Ids are resolved among what the user may see."""
+    unknown = False
+
+    def pick(name, qs):
+        nonlocal unknown
+        raw = (params.get(name) or "").strip()
+        if not raw:
+            return None
+        obj = qs.filter(pk=_pk(raw)).first() if _pk(raw) not in (None, -1) else None
+        if obj is None:
+            unknown = True
+        return obj
+
+    method = (params.get("method") or "").strip()
+    errors = []
+    if method and method not in Method.values:
+        errors.append("method")
+        unknown = True
+    date_from, date_to = _parse_date(params.get("date_from")), _parse_date(params.get("date_to"))
+    for name, value in (("date_from", date_from), ("date_to", date_to)):
+        if (params.get(name) or "").strip() and value is None:
+            errors.append(name)
+    return ActivityFilters(
+        group=pick("group", Org.objects.filter(kind=OrgKind.GROUP)),
+        method=method if method in Method.values else "",
+        topic=pick("topic", Topic.objects.all()),
+        campaign=pick("campaign", visible_to(user, Campaign)),
+        date_from=date_from,
+        date_to=date_to,
+        org=pick("org", visible_to(user, Org)),
+        site=pick("site", visible_to(user, Site)),
+        q=(params.get("q") or "").strip()[:100],
+        unknown=unknown,
+        errors=errors,
+    )
+
+
+# --- Figures for the reports module ---
+
+MONTH_LABEL = "{year}年{month}月"
+
+
+def activity_counts(
+    user, *, by: str, date_from: date | None = None, date_to: date | None = None, group=None
+) -> list[dict]:
+    """Counts of the activities `user` may see whose range overlaps the period, grouped `by` "group", "method",
+    "topic" or "month" (of the start date). Each row: {key, label, count, days} (days: stationed days, whole
+    activities — see stationed_days for days clipped to the period). Ordered by the key's natural order."""
+    qs = visible_to(user, Activity).filter(overlap_q(date_from, date_to))
+    if group is not None:
+        qs = qs.filter(group_id=_pk(group))
+    qs = qs.order_by()
+    if by == "group":
+        rows = qs.values("group_id", "group__name", "group__short_name", "group__path").annotate(
+            n=Count("id"), d=Sum("days")
+        )
+        rows = sorted(rows, key=lambda r: r["group__path"])
+        return [
+            {
+                "key": r["group_id"],
+                "label": r["group__short_name"] or r["group__name"],
+                "count": r["n"],
+                "days": r["d"] or 0,
+            }
+            for r in rows
+        ]
+    if by == "method":
+        counts = {r["method"]: r for r in qs.values("method").annotate(n=Count("id"), d=Sum("days"))}
+        return [
+            {"key": value, "label": str(label), "count": counts[value]["n"], "days": counts[value]["d"] or 0}
+            for value, label in Method.choices
+            if value in counts
+        ]
+    if by == "topic":
+        through = Activity.topics.through.objects.filter(activity__in=qs.values("pk"))
+        rows = through.values("topic_id", "topic__name", "topic__sort_order").annotate(
+            n=Count("activity_id", distinct=True), d=Sum("activity__days")
+        )
+        rows = sorted(rows, key=lambda r: (r["topic__sort_order"], r["topic__name"]))
+        return [{"key": r["topic_id"], "label": r["topic__name"], "count": r["n"], "days": r["d"] or 0} for r in rows]
+    if by == "month":
+        rows = (
+            qs.annotate(month=TruncMonth("start_date"))
+            .values("month")
+            .annotate(n=Count("id"), d=Sum("days"))
+            .order_by("month")
+        )
+        out = []
+        for r in rows:
+            m = r["month"]
+            m = m.date() if hasattr(m, "date") else m
+            out.append(
+                {
+                    "key": f"{m.year:04d}-{m.month:02d}",
+                    "label": MONTH_LABEL.format(year=m.year, month=m.month),
+                    "count": r["n"],
+                    "days": r["d"] or 0,
+                }
+            )
+        return out
+    raise ValueError(f"unknown grouping {by!r}")
+
+
+def stationed_days(user, *, group=None, date_from: date | None = None, date_to: date | None = None) -> int:
+    """驻点监督天数: the days of the stationed activities `user` may see, counting only the days that fall
+    inside the period when one is given (a stint from 3月28日 to 4月5日 counts 5 days in April)."""
+    qs = visible_to(user, Activity).filter(method=Method.STATIONED).filter(overlap_q(date_from, date_to))
+    if group is not None:
+        qs = qs.filter(group_id=_pk(group))
+    if date_from is None and date_to is None:
+        return qs.aggregate(d=Sum("days"))["d"] or 0
+    total = 0
+    for start, end in qs.values_list("start_date", "end_date"):
+        first = max(start, date_from) if date_from else start
+        last = min(end, date_to) if date_to else end
+        total += max(0, (last - first).days + 1)
+    return total
+
+
+# --- Campaigns ---
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Planned targets of a campaign against what its (visible) activities achieved."""
+
+    planned_checks: int | None
+    planned_sites: int | None
+    planned_days: int | None
+    checks: int = 0  # activities linked to the campaign
+    sites: int = 0  # distinct sites of those activities
+    days: int = 0  # stationed days of those activities
+
+    @staticmethod
+    def _percent(actual: int, planned: int | None) -> int | None:
+        if not planned:
+            return None
+        return min(100, round(actual * 100 / planned))
+
+    @property
+    def checks_percent(self):
+        return self._percent(self.checks, self.planned_checks)
+
+    @property
+    def sites_percent(self):
+        return self._percent(self.sites, self.planned_sites)
+
+    @property
+    def days_percent(self):
+        return self._percent(self.days, self.planned_days)
+
+    def rows(self) -> list[dict]:
+        """(label, actual, planned, percent) for the progress bars."""
+        return [
+            {"key": "checks", "label": "检查次数", "actual": self.checks, "planned": self.planned_checks,
+             "percent": self.checks_percent, "unit": "次"},
+            {"key": "sites", "label": "检查点位", "actual": self.sites, "planned": self.planned_sites,
+             "percent": self.sites_percent, "unit": "个"},
+            {"key": "days", "label": "驻点天数", "actual": self.days, "planned": self.planned_days,
+             "percent": self.days_percent, "unit": "天"},
+        ]  # fmt: skip
+
+
+def campaigns_for(user, *, group=None, topic=None, q: str = "") -> QuerySet:
+    qs = visible_to(user, Campaign).select_related("group", "topic")
+    if group is not None and group != "":
+        qs = qs.filter(group_id=_pk(group))
+    if topic is not None and topic != "":
+        qs = qs.filter(topic_id=_pk(topic))
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    return qs.order_by("-start_date", "-id")
+
+
+def campaigns_progress(user, campaigns) -> dict[int, Progress]:
+    """Progress of several campaigns in three queries, counting only activities `user` may see."""
+    campaigns = list(campaigns)
+    ids = [c.pk for c in campaigns]
+    activities = visible_to(user, Activity).filter(campaign_id__in=ids).order_by()
+    totals = {r["campaign_id"]: r for r in activities.values("campaign_id").annotate(n=Count("id"), d=Sum("days"))}
+    sites = dict(
+        Activity.sites.through.objects.filter(activity__in=activities.values("pk"))
+        .values("activity__campaign_id")
+        .annotate(n=Count("site_id", distinct=True))
+        .values_list("activity__campaign_id", "n")
+    )
+    out = {}
+    for c in campaigns:
+        t = totals.get(c.pk, {})
+        out[c.pk] = Progress(
+            planned_checks=c.planned_checks,
+            planned_sites=c.planned_sites,
+            planned_days=c.planned_days,
+            checks=t.get("n", 0),
+            sites=sites.get(c.pk, 0),
+            days=t.get("d") or 0,
+        )
+    return out
+
+
+def campaign_progress(user, campaign: Campaign) -> Progress:
+    """Planned vs actual of one campaign: checks = its activities, sites = their distinct sites, days = their
+    stationed days — counting only the activities `user` may see."""
+    return campaigns_progress(user, [campaign])[campaign.pk]
+
+
+# --- Choices for forms and filters ---
+
+
+def recording_groups(user) -> QuerySet:
+    """The groups `user` may record activities for (their group roles)."""
+    return Org.objects.filter(pk__in=group_ids(user), kind=OrgKind.GROUP, is_active=True).order_by("path")
+
+
+def filter_groups(user) -> QuerySet:
+    """The groups offered in the list filter: every group for commission roles, one's own groups otherwise."""
+    if principal(user).has(*COMMISSION_ROLES):
+        return Org.objects.filter(kind=OrgKind.GROUP).order_by("path")
+    return Org.objects.filter(pk__in=group_ids(user)).order_by("path")
+
+
+def campaign_groups(user) -> QuerySet:
+    """The groups a campaign may be planned for by `user` (the office: all; a group: its own)."""
+    from jiandu.organizations.enums import Role
+
+    if principal(user).has(Role.OFFICE_STAFF):
+        return Org.objects.filter(kind=OrgKind.GROUP, is_active=True).order_by("path")
+    return recording_groups(user)
+
+
+def topic_choices(include=()) -> QuerySet:
+    return Topic.objects.filter(Q(is_active=True) | Q(pk__in=list(include))).order_by("sort_order", "name")
+
+
+def campaign_choices(user, group=None, include=None) -> QuerySet:
+    """Campaigns an activity of `group` may be linked to: the group's own and province-wide ones."""
+    qs = visible_to(user, Campaign).select_related("group")
+    if group is not None:
+        qs = qs.filter(Q(group_id=_pk(group)) | Q(group__isnull=True))
+    if include is not None:
+        qs = qs | visible_to(user, Campaign).filter(pk=_pk(include))
+    return qs.order_by("-start_date", "-id")
+
+
+def target_org_choices(user) -> QuerySet:
+    return visible_to(user, Org).filter(kind__in=TARGET_ORG_KINDS, is_active=True).order_by("path")
+
+
+def people_choices(include=()) -> QuerySet:
+    """Who may lead or join an activity, plus those an activity already names (even if since deactivated)."""
+    from jiandu.organizations.models import User
+
+    wanted = Q(pk__in=eligible_people().values("pk")) | Q(pk__in=list(include))
+    return User.objects.filter(wanted).select_related("org").order_by("org__path", "username")
+
+
+def site_search(user, q: str, limit: int = 30) -> list[Site]:
+    """Active sites for the search-as-you-type of the activity form (name or code)."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    qs = visible_to(user, Site).filter(is_active=True).filter(Q(name__icontains=q) | Q(code__istartswith=q))
+    return list(qs.order_by("code")[:limit])
