@@ -20,6 +20,8 @@ urlpatterns = [
     path("org/", include("jiandu.organizations.urls")),
     path("activities/", include("jiandu.activities.urls")),
     path("documents/", include("jiandu.documents.urls")),
+    path("problems/", include("jiandu.problems.urls")),
+    path("notifications/", include("jiandu.notifications.urls")),
     path("api/v1/", include("jiandu.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

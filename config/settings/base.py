@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "jiandu.organizations",
     "jiandu.activities",
     "jiandu.documents",
+    "jiandu.problems",
+    "jiandu.notifications",
     "jiandu.api",
 ]
 
@@ -185,6 +187,16 @@ SPECTACULAR_SETTINGS = {
 # Warning colours (红黄绿灯): yellow when 0–N days remain, red when overdue; days are calendar or working days.
 JIANDU_WARNING_DAYS = env.int("JIANDU_WARNING_DAYS", default=3)
 JIANDU_WARNING_WORKING_DAYS = env.bool("JIANDU_WARNING_WORKING_DAYS", default=False)
+
+# Email for notifications: printed to the console unless an SMTP server is configured.
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="jiandu@localhost")
+JIANDU_SITE_URL = env("JIANDU_SITE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from jiandu.activities import apis as activity_apis
 from jiandu.documents import apis as document_apis
 from jiandu.organizations.apis import OrgViewSet, UserViewSet
 from jiandu.organizations.site_apis import SiteViewSet
+from jiandu.problems import apis as problem_apis
 
 from .auth import ObtainToken
 
@@ -14,6 +15,7 @@ router.register("sites", SiteViewSet, basename="site")
 router.register("users", UserViewSet, basename="user")
 activity_apis.register(router)
 document_apis.register(router)
+problem_apis.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="token"),

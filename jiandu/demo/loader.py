@@ -9,7 +9,7 @@ from jiandu.organizations.enums import OrgKind, Role
 from jiandu.organizations.models import Assignment, Org, RoleGrant, Site, User
 from jiandu.organizations.services import _insert_org, _rewrite_subtree
 
-from . import activities, documents, structure
+from . import activities, documents, problems, structure
 from .context import DemoContext
 from .sites import all_sites
 
@@ -120,5 +120,6 @@ def load() -> dict:
     summary = {"orgs": len(orgs), "accounts": len(accounts), "sites": sites}
     summary.update(activities.load(ctx))
     summary.update(documents.load(ctx))
+    summary.update(problems.load(ctx))
     audit.record(EventType.IMPORT, username="load_demo", object_type="demo", object_repr="演示数据", details=summary)
     return {"summary": summary, "accounts": accounts}

@@ -1,0 +1,40 @@
+"""Daily jobs (DESIGN §5): warning colours and reminders, escalation, … Each module registers its job:
+
+    @register_daily("problems.remind")
+    def remind(today: date) -> dict: ...   # returns counts for the log
+
+`run_daily_jobs()` runs them all, each in its own transaction; the task queue (jiandu.core.tasks, Huey) calls
+it every morning, and `manage.py run_daily_jobs` runs it by hand. Jobs must be idempotent for a given day:
+running twice sends nothing twice.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+_jobs: dict[str, Callable[[date], dict]] = {}
+
+
+def register_daily(name: str):
+    def decorator(func: Callable[[date], dict]) -> Callable[[date], dict]:
+        _jobs[name] = func
+        return func
+
+    return decorator
+
+
+def run_daily_jobs(today: date | None = None) -> dict[str, dict]:
+    today = today or timezone.localdate()
+    results = {}
+    for name, func in sorted(_jobs.items()):
+        try:
+            with transaction.atomic():
+                results[name] = func(today) or {}
+        except Exception:  # one failing job must not stop the others; it is logged and reported
+            log.exception("daily job %s failed", name)
+            results[name] = {"error": True}
+    return results

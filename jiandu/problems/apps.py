@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ProblemsConfig(AppConfig):
+    name = "jiandu.problems"
+    label = "problems"
+    verbose_name = "问题整改"
+
+    def ready(self):
+        from . import access  # noqa: F401  (registers the access policies)
