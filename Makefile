@@ -25,8 +25,12 @@ node_modules/.installed: package.json package-lock.json
 demo: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
+	$(PY) manage.py run_daily_jobs
 	@echo ""
 	@echo "派驻监督工作平台 → http://$(HOST):$(PORT)/   (演示账号见上表，密码均为 Jiandu@2022)"
+	@# The task queue's consumer runs beside the web server (daily reminders); both stop together.
+	$(PY) manage.py run_huey --workers 1 --quiet & HUEY_PID=$$!; \
+	trap 'kill $$HUEY_PID 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: setup

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "huey.contrib.djhuey",
     "jiandu.core",
     "jiandu.organizations",
     "jiandu.activities",
@@ -182,6 +183,18 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "jiandu.documents.enums.DocumentKind",
     },
 }
+
+# --- Task queue (Huey): SQLite file on the embedded default, Redis across machines (JIANDU_REDIS_URL). ---
+REDIS_URL = env("JIANDU_REDIS_URL", default="")
+if REDIS_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "jiandu", "url": REDIS_URL, "immediate": False}
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "jiandu",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "immediate": False,
+    }
 
 # --- Product settings ---
 # Warning colours (红黄绿灯): yellow when 0–N days remain, red when overdue; days are calendar or working days.

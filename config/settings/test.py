@@ -22,3 +22,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tasks run at once, in the test process, without a consumer.
+HUEY = {"huey_class": "huey.MemoryHuey", "name": "jiandu-test", "immediate": True}

@@ -14,4 +14,6 @@ def navigation(request):
     for entry in nav:
         entry["active"] = entry is best
         sections.setdefault(entry["item"].section, []).append(entry)
-    return {"nav_items": nav, "nav_sections": sections, "me": principal(user)}
+    from jiandu.notifications.services import unread_count
+
+    return {"nav_items": nav, "nav_sections": sections, "me": principal(user), "unread_count": unread_count(user)}

@@ -16,6 +16,7 @@ from .access import principal
 from .errors import PermissionDenied, ValidationFailed
 from .models import AuditEvent
 from .navigation import items_for
+from .todo import todos_for
 
 LOCKOUT_MESSAGE = "连续登录失败次数过多，账号已被锁定30分钟，请稍后再试或联系安全保密管理员解锁。"
 
@@ -42,7 +43,8 @@ def home(request):
     """工作台: who you are, your org and roles, and the modules you may use."""
     grants = RoleGrant.objects.filter(user=request.user).select_related("org").order_by("role")
     modules = [e for e in items_for(request.user) if e["item"].url_name != "home"]
-    return render(request, "core/home.html", {"grants": grants, "modules": modules})
+    todos = todos_for(request.user)
+    return render(request, "core/home.html", {"grants": grants, "modules": modules, "todos": todos})
 
 
 class PasswordChangeForm(forms.Form):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from jiandu.core import audit
@@ -19,8 +20,10 @@ from jiandu.core.cn import cn_date
 from jiandu.core.enums import EventType
 from jiandu.core.errors import PermissionDenied, ValidationFailed
 from jiandu.core.versioning import bump, lock_current
+from jiandu.notifications.services import notify
 from jiandu.organizations.enums import GROUP_ROLES, OrgKind
 from jiandu.organizations.models import Org
+from jiandu.organizations.selectors import group_staff, liaisons_of
 
 from .access import may_set_numbering
 from .enums import OPEN_STATUSES, DocumentKind, DocumentStatus, EventKind, RecipientStatus
@@ -412,6 +415,17 @@ def document_issue(
         raise ValidationFailed(f"文号“{number}”已被占用，请检查本组的文号前缀。", code="number_taken") from None
     _event(document, move.event, actor=actor, at=_now(at), from_status=DocumentStatus.DRAFT, to_status=move.target)
     _audit_transition(actor, document, "issue", DocumentStatus.DRAFT, move.target)
+    url = reverse("documents:document_detail", args=[document.pk])
+    for recipient in document.recipients.select_related("org"):
+        due = f"，请于{cn_date(document.reply_due_on)}前回复" if document.reply_due_on else ""
+        notify(
+            recipients=liaisons_of(recipient.org),
+            kind="document_issued",
+            obj=document,
+            url=url,
+            title=f"{document.group.display_name}发来{document.get_kind_display()}：{document.title}",
+            body=f"{number}。请签收{due}。",
+        )
     return document
 
 
@@ -478,6 +492,15 @@ def _recipient_move(
     )
     _audit_transition(actor, document, name, before, move.target, recipient_org=recipient.org_id, files=names)
     _follow_recipients(document, actor=actor, at=at)
+    if name == "reply":
+        notify(
+            recipients=group_staff(document.group),
+            kind="document_replied",
+            obj=document,
+            url=reverse("documents:document_detail", args=[document.pk]),
+            title=f"{recipient.org.display_name}已回复：{document.number} {document.title}",
+            body=text[:200],
+        )
     recipient.document = document
     return recipient
 

@@ -226,3 +226,22 @@ def user_grants(user, target: User) -> QuerySet:
         .select_related("org", "granted_by")
         .order_by("role", "org__path")
     )
+
+
+# --- Who is concerned (for notifications): system reads, not scoped to a viewer ---
+
+
+def liaisons_of(org: Org) -> QuerySet:
+    """Active accounts holding the liaison role on `org` or on one of its ancestors (they act for its subtree)."""
+    from .enums import Role
+
+    return User.objects.filter(
+        is_active=True, grants__role=Role.LIAISON, grants__org_id__in=org.ancestor_ids()
+    ).distinct()
+
+
+def group_staff(group: Org, *roles: str) -> QuerySet:
+    """Active accounts holding a group role (or one of `roles`) in `group`."""
+    from .enums import GROUP_ROLES
+
+    return User.objects.filter(is_active=True, grants__role__in=roles or GROUP_ROLES, grants__org=group).distinct()

@@ -1,0 +1,12 @@
+"""Scheduled work, run by the Huey consumer (`manage.py run_huey`): `make demo` starts one next to the web
+server on the embedded default (SQLite queue in var/); in production, run consumers against Redis."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from .jobs import run_daily_jobs
+
+
+@db_periodic_task(crontab(hour="22", minute="0"))  # 22:00 UTC = 06:00 in Asia/Shanghai
+def daily_jobs():
+    return run_daily_jobs()
