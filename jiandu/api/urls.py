@@ -8,6 +8,7 @@ from jiandu.organizations.site_apis import SiteViewSet
 from jiandu.problems import apis as problem_apis
 
 from .auth import ObtainToken
+from .files import AttachmentFile
 
 router = DefaultRouter()
 router.register("orgs", OrgViewSet, basename="org")
@@ -19,5 +20,6 @@ problem_apis.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="token"),
+    path("files/<int:pk>/", AttachmentFile.as_view(), name="api-file"),
     path("", include(router.urls)),
 ]

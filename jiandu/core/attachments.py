@@ -125,7 +125,7 @@ def attachments_of(owner, purpose: str | None = None):
     return qs.filter(purpose=purpose) if purpose is not None else qs
 
 
-def _authorized_attachment(user, pk) -> Attachment:
+def authorized_attachment(user, pk) -> Attachment:
     att = Attachment.objects.select_related("owner_type").filter(pk=pk).first()
     if att is None:
         raise NotFound()
@@ -136,7 +136,7 @@ def _authorized_attachment(user, pk) -> Attachment:
 
 @login_required
 def attachment_download(request, pk: int):
-    att = _authorized_attachment(request.user, pk)
+    att = authorized_attachment(request.user, pk)
     inline = att.is_image or att.mime_type == "application/pdf"
     return FileResponse(
         att.file.open("rb"), as_attachment=not inline, filename=att.original_name, content_type=att.mime_type
@@ -145,7 +145,7 @@ def attachment_download(request, pk: int):
 
 @login_required
 def attachment_thumbnail(request, pk: int):
-    att = _authorized_attachment(request.user, pk)
+    att = authorized_attachment(request.user, pk)
     if not att.thumbnail:
         raise NotFound("该附件没有缩略图。")
     return FileResponse(att.thumbnail.open("rb"), content_type="image/jpeg")

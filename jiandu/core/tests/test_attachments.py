@@ -72,3 +72,15 @@ def test_download_follows_the_owner_visibility(client, group_member, liaison, ot
     client.force_login(other_liaison)
     assert client.get(reverse("attachment", args=[att.pk])).status_code == 200
     assert client.get(reverse("attachment", args=[att.pk + 999])).status_code == 404
+
+
+def test_api_token_clients_get_files_under_the_same_rule(group_member, liaison, yjt_site):
+    from rest_framework.test import APIClient
+
+    att = store_upload(actor=group_member, owner=yjt_site, upload=SimpleUploadedFile("a.png", png_bytes()))
+    api = APIClient()
+    api.force_authenticate(group_member)
+    r = api.get(f"/api/v1/files/{att.pk}/")
+    assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"\x89PNG")
+    api.force_authenticate(liaison)
+    assert api.get(f"/api/v1/files/{att.pk}/").status_code == 404
