@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "jiandu.activities",
     "jiandu.documents",
     "jiandu.problems",
+    "jiandu.sampling",
+    "jiandu.hotline",
+    "jiandu.stats",
     "jiandu.notifications",
     "jiandu.api",
 ]

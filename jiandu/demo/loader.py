@@ -9,7 +9,7 @@ from jiandu.organizations.enums import OrgKind, Role
 from jiandu.organizations.models import Assignment, Org, RoleGrant, Site, User
 from jiandu.organizations.services import _insert_org, _rewrite_subtree
 
-from . import activities, documents, problems, structure
+from . import activities, documents, hotline, problems, sampling, stats, structure
 from .context import DemoContext
 from .sites import all_sites
 
@@ -121,5 +121,8 @@ def load() -> dict:
     summary.update(activities.load(ctx))
     summary.update(documents.load(ctx))
     summary.update(problems.load(ctx))
+    summary.update(sampling.load(ctx))
+    summary.update(hotline.load(ctx))
+    summary.update(stats.load(ctx))
     audit.record(EventType.IMPORT, username="load_demo", object_type="demo", object_repr="演示数据", details=summary)
     return {"summary": summary, "accounts": accounts}

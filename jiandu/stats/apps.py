@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class StatsConfig(AppConfig):
+    name = "jiandu.stats"
+    label = "stats"
+    verbose_name = "统计填报"
+
+    def ready(self):
+        from . import access  # noqa: F401  (registers the access policies)
