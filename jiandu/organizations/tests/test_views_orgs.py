@@ -84,7 +84,7 @@ def test_tree_buttons_follow_the_rights(request, as_user, persona, buttons):
 def test_tree_nests_counts_and_greys_inactive(as_user, office_staff, tree, django_assert_max_num_queries):
     Org.objects.filter(pk=tree["hospital"].pk).update(is_active=False)
     client = as_user(office_staff)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         html = html_of(client.get(url("org_tree")))
     assert 'data-testid="kind-count-group">纪检监察组 <strong>2</strong>' in html
     assert 'data-testid="kind-count-department">驻在部门 <strong>2</strong>' in html
