@@ -203,6 +203,8 @@ else:
 # Warning colours (红黄绿灯): yellow when 0–N days remain, red when overdue; days are calendar or working days.
 JIANDU_WARNING_DAYS = env.int("JIANDU_WARNING_DAYS", default=3)
 JIANDU_WARNING_WORKING_DAYS = env.bool("JIANDU_WARNING_WORKING_DAYS", default=False)
+# 屡查屡犯: a new problem at the same site (or org) in the same category within N days after one was closed.
+JIANDU_REPEAT_WINDOW_DAYS = env.int("JIANDU_REPEAT_WINDOW_DAYS", default=180)
 
 # Email for notifications: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -15,6 +15,7 @@ class EventType(models.TextChoices):
     IMPORT = "import", _("导入")  # an xlsx import (success or refused)
     GRANT = "grant", _("授权")  # a role was granted
     REVOKE = "revoke", _("撤销授权")  # a role was revoked
+    VIEW_PERSONAL = "view_personal", _("查看个人信息")  # unmasked personal data (e.g. a hotline caller) was viewed
 
 
 class Outcome(models.TextChoices):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiandu.core.access import access, can, principal, require, visible_to
+from jiandu.core.access import access, can, group_ids, principal, require, visible_to
 from jiandu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind
@@ -140,6 +140,8 @@ def document_detail(request, pk):
             "detail": detail,
             "actions": services.document_actions(request.user, document),
             "liaison_view": _is_liaison_only(request.user),
+            # Problems found through a document are registered by its own group (problems.problem_create rule).
+            "can_register_problem": document.number and document.group_id in group_ids(request.user),
         },
     )
 

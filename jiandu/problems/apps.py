@@ -7,4 +7,8 @@ class ProblemsConfig(AppConfig):
     verbose_name = "问题整改"
 
     def ready(self):
-        from . import access  # noqa: F401  (registers the access policies)
+        from . import (
+            access,  # noqa: F401  (registers the access policies)
+            todo,  # noqa: F401  (registers the to-do provider)
+            urging,  # noqa: F401  (registers the daily job)
+        )

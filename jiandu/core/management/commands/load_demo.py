@@ -10,6 +10,10 @@ SUMMARY_LABELS = {
     "activities": "监督检查活动",
     "campaigns": "专项监督",
     "documents": "监督文书",
+    "problems": "问题",
+    "hotlines": "服务热线",
+    "hotline_cases": "热线工单",
+    "test_calls": "暗访测试",
 }
 
 

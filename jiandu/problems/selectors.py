@@ -1,0 +1,405 @@
+"""Reads of problems, always scoped to the reader (DESIGN §6): the filtered ledger, colours and counts, one
+problem's detail, figures for the reports module (counts, the scorecard per responsible org) and the to-do."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from jiandu.core.access import can, principal, visible_to
+from jiandu.core.deadlines import Warning, days_overdue, today, warning_for, warning_q
+from jiandu.core.models import Attachment
+from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind
+from jiandu.organizations.models import Assignment, Org
+
+from .enums import OPEN_STATUSES, ProblemStatus, SourceKind
+from .models import Category, Problem, ProblemEvent, Rectification, Severity, Urge
+
+WARNING_FILTERS = [Warning.RED, Warning.YELLOW, Warning.GREEN, Warning.CLOSED_LATE, Warning.NONE]
+OPEN_Q = Q(status__in=OPEN_STATUSES)
+CLOSED_LATE_Q = Q(status=ProblemStatus.CLOSED, closed_on__gt=F("deadline"))
+CLOSED_ON_TIME_Q = Q(status=ProblemStatus.CLOSED, closed_on__lte=F("deadline"))
+LIST_RELATED = ("group", "category", "severity", "site", "responsible_org", "repeat_of")
+
+
+# --- Warning colours ---
+
+
+def problem_warning(problem: Problem, *, on: date | None = None) -> str:
+    """green/yellow/red while not closed; closed_late when closed after the deadline; none when closed on time."""
+    closed_on = problem.closed_on if problem.status == ProblemStatus.CLOSED else None
+    return warning_for(problem.deadline, closed_on=closed_on, on=on)
+
+
+def warning_filter(colour: str, *, on: date | None = None) -> Q:
+    """Problems of one colour, in the database (the same rule as problem_warning)."""
+    if colour in (Warning.RED, Warning.YELLOW, Warning.GREEN):
+        return warning_q(colour, due_field="deadline", open_q=OPEN_Q, on=on)
+    if colour == Warning.CLOSED_LATE:
+        return CLOSED_LATE_Q
+    if colour == Warning.NONE:
+        return CLOSED_ON_TIME_Q
+    raise ValueError(colour)
+
+
+def with_warnings(problems, *, on: date | None = None) -> list[Problem]:
+    """Attach `.warning` and `.overdue_days` to each problem; returns them as a list."""
+    out = list(problems)
+    for p in out:
+        p.warning = problem_warning(p, on=on)
+        closed_on = p.closed_on if p.status == ProblemStatus.CLOSED else None
+        p.overdue_days = days_overdue(p.deadline, closed_on=closed_on, on=on)
+    return out
+
+
+def warning_counts(qs: QuerySet, *, on: date | None = None) -> dict[str, int]:
+    """How many of `qs` per colour, in one query (the chips at the top of the list)."""
+    agg = qs.order_by().aggregate(
+        **{c: Count("pk", filter=warning_filter(c, on=on)) for c in WARNING_FILTERS},
+    )
+    return {c: agg[c] for c in WARNING_FILTERS}
+
+
+# --- Filters shared by the list, the export, the bulk action and the API ---
+
+
+@dataclass(frozen=True)
+class ProblemFilters:
+    status: str = ""
+    warning: str = ""
+    group: Org | None = None
+    org: Org | None = None  # the responsible org, with its subtree
+    category: Category | None = None
+    severity: Severity | None = None
+    source: str = ""
+    date_from: date | None = None  # registered_on
+    date_to: date | None = None
+    q: str = ""
+    repeat: bool = False
+    invalid_ref: bool = False  # a group or org was asked for but is not visible: the result is empty
+
+    def as_params(self) -> dict:
+        params = {
+            "status": self.status,
+            "warning": self.warning,
+            "group": self.group.pk if self.group else None,
+            "org": self.org.pk if self.org else None,
+            "category": self.category.pk if self.category else None,
+            "severity": self.severity.pk if self.severity else None,
+            "source": self.source,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "q": self.q,
+            "repeat": "1" if self.repeat else None,
+        }
+        return {k: v for k, v in params.items() if v not in ("", None)}
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except (ValueError, AttributeError):
+        return None
+
+
+def _int(value) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _pick(user, model, value, **extra):
+    """(record, invalid): the visible record with that id, or (None, True) when asked for and not visible."""
+    if value in ("", None):
+        return None, False
+    pk = _int(value)
+    obj = visible_to(user, model).filter(pk=pk, **extra).first() if pk is not None else None
+    return obj, obj is None
+
+
+def parse_filters(user, params) -> ProblemFilters:
+    """Filters from query parameters (?status=&warning=&group=&org=&category=&severity=&source=&from=&to=&q=)."""
+    group, bad_group = _pick(user, Org, params.get("group"), kind=OrgKind.GROUP)
+    org_value = params.get("org", params.get("responsible_org"))
+    org, bad_org = _pick(user, Org, org_value)
+    category, bad_cat = _pick(user, Category, params.get("category"))
+    severity, bad_sev = _pick(user, Severity, params.get("severity"))
+    status, warning, source = params.get("status", ""), params.get("warning", ""), params.get("source", "")
+    return ProblemFilters(
+        status=status if status in ProblemStatus.values else "",
+        warning=warning if warning in WARNING_FILTERS else "",
+        group=group,
+        org=org,
+        category=category,
+        severity=severity,
+        source=source if source in SourceKind.values else "",
+        date_from=_date(params.get("from")),
+        date_to=_date(params.get("to")),
+        q=(params.get("q") or "").strip()[:100],
+        repeat=params.get("repeat") in ("1", "true", "on"),
+        invalid_ref=bad_group or bad_org or bad_cat or bad_sev,
+    )
+
+
+def problems_for(
+    user,
+    *,
+    status: str = "",
+    warning: str = "",
+    group=None,
+    org=None,
+    category=None,
+    severity=None,
+    source: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: str = "",
+    repeat: bool = False,
+    on: date | None = None,
+) -> QuerySet:
+    """The problems `user` may see, filtered; `org` matches the responsible org's whole subtree; the period is on
+    registered_on; `q` searches the number, description and site name. Joins what a list row shows (group,
+    category, severity, site, responsible org, repeat_of): no query per row."""
+    qs = visible_to(user, Problem)
+    if status:
+        qs = qs.filter(status=status)
+    if warning:
+        qs = qs.filter(warning_filter(warning, on=on))
+    if group is not None:
+        qs = qs.filter(group_id=getattr(group, "pk", group))
+    if org is not None:
+        qs = qs.filter(responsible_org__path__startswith=org.path)
+    if category is not None:
+        qs = qs.filter(category_id=getattr(category, "pk", category))
+    if severity is not None:
+        qs = qs.filter(severity_id=getattr(severity, "pk", severity))
+    if source:
+        qs = qs.filter(source_kind=source)
+    if date_from:
+        qs = qs.filter(registered_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(registered_on__lte=date_to)
+    if repeat:
+        qs = qs.filter(is_repeat=True)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(site__name__icontains=q))
+    return qs.select_related(*LIST_RELATED).order_by("-registered_on", "-id")
+
+
+def apply_filters(user, filters: ProblemFilters, *, without_warning: bool = False) -> QuerySet:
+    if filters.invalid_ref:
+        return visible_to(user, Problem).none()
+    return problems_for(
+        user,
+        status=filters.status,
+        warning="" if without_warning else filters.warning,
+        group=filters.group,
+        org=filters.org,
+        category=filters.category,
+        severity=filters.severity,
+        source=filters.source,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+        q=filters.q,
+        repeat=filters.repeat,
+    )
+
+
+# --- One problem ---
+
+
+@dataclass
+class ProblemDetail:
+    problem: Problem
+    warning: str
+    overdue_days: int
+    events: list[ProblemEvent]
+    rectifications: list[Rectification]
+    urges: list[Urge]
+    photos: list
+    show_activity: bool = False  # the viewer may see the source activity (never a liaison: covert checks)
+    show_document: bool = False
+    repeat_visible: bool = False
+    repeats: list[Problem] = field(default_factory=list)
+
+
+def _attachments(model, ids) -> dict[int, list]:
+    out: dict[int, list] = {}
+    if ids:
+        rows = Attachment.objects.filter(owner_type=ContentType.objects.get_for_model(model), owner_id__in=ids)
+        for att in rows.order_by("sort_order", "id"):
+            out.setdefault(att.owner_id, []).append(att)
+    return out
+
+
+def problem_detail(user, problem: Problem) -> ProblemDetail:
+    events = list(visible_to(user, ProblemEvent).filter(problem=problem).select_related("actor").order_by("at", "id"))
+    rects = list(
+        visible_to(user, Rectification).filter(problem=problem).select_related("reported_by").order_by("reported_at")
+    )
+    files = _attachments(Rectification, [r.pk for r in rects])
+    for r in rects:
+        atts = files.get(r.pk, [])
+        r.before_files = [a for a in atts if a.purpose == "before"]
+        r.after_files = [a for a in atts if a.purpose == "after"]
+        r.other_files = [a for a in atts if a.purpose not in ("before", "after")]
+    urges = list(visible_to(user, Urge).filter(problem=problem).select_related("by", "document").order_by("at", "id"))
+    for u in urges:
+        u.show_document = u.document is not None and can(user, "view", u.document)
+    photos = _attachments(Problem, [problem.pk]).get(problem.pk, [])
+    repeats = list(visible_to(user, Problem).filter(repeat_of=problem).order_by("registered_on"))
+    closed_on = problem.closed_on if problem.status == ProblemStatus.CLOSED else None
+    return ProblemDetail(
+        problem=problem,
+        warning=problem_warning(problem),
+        overdue_days=days_overdue(problem.deadline, closed_on=closed_on),
+        events=events,
+        rectifications=rects,
+        urges=urges,
+        photos=photos,
+        show_activity=problem.source_activity_id is not None and can(user, "view", problem.source_activity),
+        show_document=problem.source_document_id is not None and can(user, "view", problem.source_document),
+        repeat_visible=problem.repeat_of_id is not None and can(user, "view", problem.repeat_of),
+        repeats=repeats,
+    )
+
+
+# --- Counts and the scorecard (for the reports module) ---
+
+COUNT_BY = ("group", "status", "category", "responsible_org", "month", "warning")
+
+
+def problem_counts(
+    user, *, by: str, date_from: date | None = None, date_to: date | None = None, on: date | None = None
+) -> list[dict]:
+    """Numbers of problems one may see (registered in the period), per group, status, category, responsible org,
+    month of registration or warning colour: [{"key", "label", "count"}] in a stable order."""
+    if by not in COUNT_BY:
+        raise ValueError(f"by must be one of {COUNT_BY}")
+    qs = problems_for(user, date_from=date_from, date_to=date_to).order_by()
+    if by == "warning":
+        counts = warning_counts(qs, on=on)
+        return [{"key": c, "label": str(Warning(c).label), "count": counts[c]} for c in WARNING_FILTERS if counts[c]]
+    if by == "status":
+        counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+        return [
+            {"key": v, "label": str(label), "count": counts[v]} for v, label in ProblemStatus.choices if v in counts
+        ]
+    if by == "month":
+        rows = qs.annotate(m=TruncMonth("registered_on")).values("m").annotate(n=Count("id")).order_by("m")
+        out = []
+        for r in rows:
+            m = r["m"].date() if hasattr(r["m"], "hour") else r["m"]
+            out.append({"key": f"{m:%Y-%m}", "label": f"{m.year}年{m.month}月", "count": r["n"]})
+        return out
+    name, order = {
+        "group": ("group__name", "group__path"),
+        "category": ("category__name", "category__sort_order"),
+        "responsible_org": ("responsible_org__name", "responsible_org__path"),
+    }[by]
+    rows = qs.values(f"{by}_id", name, order).annotate(n=Count("id")).order_by(order)
+    return [{"key": r[f"{by}_id"], "label": r[name], "count": r["n"]} for r in rows]
+
+
+@dataclass
+class ScoreRow:
+    org: Org
+    total: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    open: int = 0
+    overdue_open: int = 0
+    overdue_days: int = 0  # days past the deadline: of those closed late (at closing) and of those still open
+    urges: int = 0
+    repeats: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """整改按期完成率: closed on time / all whose deadline has passed or that are closed."""
+        due = self.closed + self.overdue_open
+        return round(100 * self.closed_on_time / due, 1) if due else None
+
+
+def scorecard(user, *, date_from: date | None = None, date_to: date | None = None, on: date | None = None) -> list:
+    """The scorecard per responsible org (DESIGN §4 reports): problems, on-time rectification rate, overdue days,
+    urges and repeats, over the problems one may see registered in the period. Timeliness comes from dates."""
+    on = on or today()
+    qs = problems_for(user, date_from=date_from, date_to=date_to).order_by()
+    rows = qs.values("responsible_org_id").annotate(
+        # distinct: the join with the urges repeats each problem once per urge
+        total=Count("id", distinct=True),
+        closed=Count("id", filter=Q(status=ProblemStatus.CLOSED), distinct=True),
+        closed_on_time=Count("id", filter=CLOSED_ON_TIME_Q, distinct=True),
+        open=Count("id", filter=OPEN_Q, distinct=True),
+        overdue_open=Count("id", filter=OPEN_Q & Q(deadline__lt=on), distinct=True),
+        urges=Count("urges", distinct=True),
+        repeats=Count("id", filter=Q(is_repeat=True), distinct=True),
+    )
+    orgs = Org.objects.in_bulk([r["responsible_org_id"] for r in rows])
+    out = {
+        r["responsible_org_id"]: ScoreRow(
+            org=orgs[r["responsible_org_id"]],
+            **{k: r[k] for k in ("total", "closed", "closed_on_time", "open", "overdue_open", "urges", "repeats")},
+        )
+        for r in rows
+    }
+    late = qs.filter(CLOSED_LATE_Q | (OPEN_Q & Q(deadline__lt=on)))
+    for org_id, deadline, closed_on, status in late.values_list(
+        "responsible_org_id", "deadline", "closed_on", "status"
+    ):
+        closed = closed_on if status == ProblemStatus.CLOSED else None
+        out[org_id].overdue_days += days_overdue(deadline, closed_on=closed, on=on)
+    return sorted(out.values(), key=lambda r: r.org.path)
+
+
+# --- Choices for forms and filters ---
+
+
+def group_choices(user) -> QuerySet:
+    """Groups whose problems one may see (for the list filter)."""
+    qs = visible_to(user, Org).filter(kind=OrgKind.GROUP).order_by("path")
+    if not principal(user).has(*COMMISSION_ROLES):
+        qs = qs.filter(pk__in=visible_to(user, Problem).values("group_id"))
+    return qs
+
+
+def registering_groups(user) -> QuerySet:
+    return Org.objects.filter(pk__in=principal(user).org_ids(*GROUP_ROLES), kind=OrgKind.GROUP).order_by("path")
+
+
+def responsible_org_choices(user, group_ids=()) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Departments and units one may name responsible, grouped: those the group(s) supervise first."""
+    orgs = list(
+        visible_to(user, Org)
+        .filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.UNIT], is_active=True)
+        .only("pk", "name", "path", "depth")
+        .order_by("path")
+    )
+    roots = list(Assignment.objects.filter(group_id__in=list(group_ids)).values_list("org__path", flat=True))
+    supervised = [o for o in orgs if any(o.path.startswith(r) for r in roots)]
+    others = [o for o in orgs if not any(o.path.startswith(r) for r in roots)]
+    out = []
+    if supervised:
+        out.append(("本组监督单位", [(o.pk, "\u3000" * o.depth + o.name) for o in supervised]))
+    if others:
+        out.append(("其他单位", [(o.pk, "\u3000" * o.depth + o.name) for o in others]))
+    return out
+
+
+def filter_org_choices(user) -> list[tuple[int, str]]:
+    orgs = visible_to(user, Org).filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.UNIT]).order_by("path")
+    return [(o.pk, "\u3000" * o.depth + o.name) for o in orgs.only("pk", "name", "depth")]
+
+
+def categories(include=None) -> QuerySet:
+    q = Q(is_active=True) | Q(pk=getattr(include, "pk", include)) if include else Q(is_active=True)
+    return Category.objects.filter(q).order_by("sort_order", "name")
+
+
+def severities(include=None) -> QuerySet:
+    q = Q(is_active=True) | Q(pk=getattr(include, "pk", include)) if include else Q(is_active=True)
+    return Severity.objects.filter(q).order_by("level")

@@ -1,0 +1,259 @@
+"""Every read of sampling, scoped to the reader through core.access.visible_to: plan lists, a plan's progress and
+results, an inspector's assignments, and the aggregates reports use (sites checked, problems found by checks,
+stock totals by district and date)."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from jiandu.core.access import visible_to
+from jiandu.organizations.enums import SiteType
+from jiandu.organizations.models import Org
+
+from .enums import PlanStatus, Resource
+from .models import Assignment, Check, CheckItemResult, SamplingPlan, Stock
+
+CHECK_SOURCE_TYPE = "sampling.check"
+
+
+def plans_for(user, *, q: str = "", status: str = "", group=None) -> QuerySet:
+    qs = visible_to(user, SamplingPlan).select_related("group", "campaign")
+    if q:
+        qs = qs.filter(title__icontains=q.strip())
+    if status in PlanStatus.values:
+        qs = qs.filter(status=status)
+    if group:
+        qs = qs.filter(group_id=group)
+    return qs.order_by("-created_at", "-id")
+
+
+def checks_for(user, *, plan=None, site_type: str = "", date_from=None, date_to=None) -> QuerySet:
+    qs = visible_to(user, Check).select_related("site", "site__responsible_org", "group", "plan")
+    if plan is not None:
+        qs = qs.filter(plan=plan)
+    if site_type:
+        qs = qs.filter(site__site_type=site_type)
+    qs = _period(qs, "checked_at", (date_from, date_to))
+    return qs.order_by("-checked_at", "-id")
+
+
+def stock_for(user, *, resource: str = "", date_from=None, date_to=None) -> QuerySet:
+    qs = visible_to(user, Stock).select_related("site", "site__responsible_org", "group")
+    if resource:
+        qs = qs.filter(resource=resource)
+    if date_from:
+        qs = qs.filter(counted_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(counted_on__lte=date_to)
+    return qs.order_by("-counted_on", "site__code", "resource")
+
+
+def assignments_of(user, plan: SamplingPlan) -> QuerySet:
+    """The assignments of the plan's current draw, with whether each is checked."""
+    draw = plan.current_draw
+    if draw is None:
+        return Assignment.objects.none()
+    done = Check.objects.filter(assignment=OuterRef("pk"))
+    return (
+        visible_to(user, Assignment)
+        .filter(draw=draw)
+        .select_related("site", "site__responsible_org")
+        .prefetch_related("inspectors")
+        .annotate(checked=Exists(done))
+        .order_by("order")
+    )
+
+
+def my_assignments(user, *, pending_only: bool = False) -> QuerySet:
+    """我的检查任务: the assignments of published plans on which `user` is an inspector."""
+    done = Check.objects.filter(assignment=OuterRef("pk"))
+    qs = (
+        visible_to(user, Assignment)
+        .filter(inspectors=user, draw__superseded_at__isnull=True, draw__plan__status=PlanStatus.PUBLISHED)
+        .select_related("site", "site__responsible_org", "draw__plan")
+        .annotate(checked=Exists(done))
+        .order_by("checked", "draw__plan_id", "order")
+    )
+    return qs.filter(checked=False) if pending_only else qs
+
+
+# --- Progress and results of one plan ---
+
+
+@dataclass
+class Row:
+    label: str
+    total: int = 0
+    checked: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.checked
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.checked / self.total) if self.total else 0
+
+
+@dataclass
+class Progress:
+    total: int = 0
+    checked: int = 0
+    by_stratum: list[Row] = field(default_factory=list)
+    by_inspector: list[Row] = field(default_factory=list)
+    problems_found: int = 0
+    problems_rectified: int = 0
+    failed_items: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.checked
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.checked / self.total) if self.total else 0
+
+
+def plan_progress(user, plan: SamplingPlan) -> Progress:
+    """Sites checked / to check by stratum and by inspector, problems found and rectified (closed)."""
+    from jiandu.problems.enums import ProblemStatus
+    from jiandu.problems.models import Problem
+
+    progress = Progress()
+    rows = list(assignments_of(user, plan))
+    strata: dict[str, Row] = {}
+    inspectors: dict[int, Row] = {}
+    for a in rows:
+        s = strata.setdefault(a.stratum, Row(a.stratum or "全部"))
+        s.total += 1
+        s.checked += int(a.checked)
+        for u in a.inspectors.all():
+            r = inspectors.setdefault(u.pk, Row(u.display_name))
+            r.total += 1
+            r.checked += int(a.checked)
+    progress.total = len(rows)
+    progress.checked = sum(int(a.checked) for a in rows)
+    progress.by_stratum = list(strata.values())
+    progress.by_inspector = sorted(inspectors.values(), key=lambda r: r.label)
+    results = CheckItemResult.objects.filter(check_record__in=visible_to(user, Check).filter(plan=plan))
+    progress.failed_items = results.filter(result="fail").count()
+    problems = visible_to(user, Problem).filter(
+        Q(pk__in=results.filter(problem__isnull=False).values("problem_id"))
+        | Q(source_type=CHECK_SOURCE_TYPE, source_id__in=Check.objects.filter(plan=plan).values("pk"))
+    )
+    progress.problems_found = problems.count()
+    progress.problems_rectified = problems.filter(status=ProblemStatus.CLOSED).count()
+    return progress
+
+
+# --- Aggregates for reports ---
+
+
+def _period(qs, field_name: str, period) -> QuerySet:
+    start, end = period if period else (None, None)
+    tz = timezone.get_current_timezone()
+    if start:
+        qs = qs.filter(**{f"{field_name}__gte": datetime.combine(start, time.min, tzinfo=tz)})
+    if end:
+        qs = qs.filter(**{f"{field_name}__lte": datetime.combine(end, time.max, tzinfo=tz)})
+    return qs
+
+
+def sites_checked(user, by: str = "site_type", period: tuple[date | None, date | None] | None = None) -> list[dict]:
+    """Distinct sites checked in the period, grouped by site type, month or district (the responsible org):
+    [{key, label, count}] plus nothing else; the total is the sum (a site counts once per group key)."""
+    checks = _period(visible_to(user, Check), "checked_at", period)
+    if by == "site_type":
+        rows = checks.values("site__site_type").annotate(n=Count("site", distinct=True)).order_by("site__site_type")
+        labels = dict(SiteType.choices)
+        return [
+            {"key": r["site__site_type"], "label": str(labels[r["site__site_type"]]), "count": r["n"]} for r in rows
+        ]
+    if by == "month":
+        rows = (
+            checks.annotate(month=TruncMonth("checked_at"))
+            .values("month")
+            .annotate(n=Count("site", distinct=True))
+            .order_by("month")
+        )
+        return [
+            {"key": r["month"].strftime("%Y-%m"), "label": f"{r['month'].year}年{r['month'].month}月", "count": r["n"]}
+            for r in rows
+        ]
+    if by == "district":
+        rows = (
+            checks.values("site__responsible_org", "site__responsible_org__name")
+            .annotate(n=Count("site", distinct=True))
+            .order_by("site__responsible_org__name")
+        )
+        return [
+            {"key": r["site__responsible_org"], "label": r["site__responsible_org__name"], "count": r["n"]}
+            for r in rows
+        ]
+    raise ValueError(by)
+
+
+def problems_from_checks(user, period: tuple[date | None, date | None] | None = None) -> dict:
+    """Problems found by checks (registered from a check, or linked to a failed item), and how many are rectified
+    (closed): {"found", "rectified", "open"}. Period on the registration date."""
+    from jiandu.problems.enums import ProblemStatus
+    from jiandu.problems.models import Problem
+
+    qs = visible_to(user, Problem).filter(
+        Q(source_type=CHECK_SOURCE_TYPE)
+        | Q(pk__in=CheckItemResult.objects.filter(problem__isnull=False).values("problem_id"))
+    )
+    start, end = period if period else (None, None)
+    if start:
+        qs = qs.filter(registered_on__gte=start)
+    if end:
+        qs = qs.filter(registered_on__lte=end)
+    found = qs.count()
+    rectified = qs.filter(status=ProblemStatus.CLOSED).count()
+    return {"found": found, "rectified": rectified, "open": found - rectified}
+
+
+def stock_totals(user, resource: str = Resource.TENT, by: str = "district", as_of: date | None = None) -> dict:
+    """The latest count of `resource` at each site on or before `as_of`, summed by district (the site's
+    responsible org): {"rows": [{key, label, sites, total, damaged, replenished, reinforced}], "total": {…}}."""
+    if by != "district":
+        raise ValueError(by)
+    as_of = as_of or timezone.localdate()
+    base = visible_to(user, Stock).filter(resource=resource, counted_on__lte=as_of)
+    latest = base.filter(site=OuterRef("site")).order_by("-counted_on").values("counted_on")[:1]
+    qs = base.filter(counted_on=Subquery(latest))
+    rows = (
+        qs.values("site__responsible_org", "site__responsible_org__name", "site__responsible_org__path")
+        .annotate(
+            sites=Count("site", distinct=True),
+            total=Sum("total"),
+            damaged=Sum("damaged"),
+            replenished=Sum("replenished"),
+            reinforced=Sum("reinforced"),
+        )
+        .order_by("site__responsible_org__path")
+    )
+    out = [
+        {
+            "key": r["site__responsible_org"],
+            "label": r["site__responsible_org__name"],
+            "sites": r["sites"],
+            "total": r["total"] or 0,
+            "damaged": r["damaged"] or 0,
+            "replenished": r["replenished"] or 0,
+            "reinforced": r["reinforced"] or 0,
+        }
+        for r in rows
+    ]
+    keys = ("sites", "total", "damaged", "replenished", "reinforced")
+    return {"rows": out, "total": {k: sum(r[k] for r in out) for k in keys}, "as_of": as_of, "resource": resource}
+
+
+def group_choices(user) -> QuerySet:
+    from jiandu.core.access import principal
+    from jiandu.organizations.enums import GROUP_ROLES
+
+    return Org.objects.filter(pk__in=principal(user).org_ids(*GROUP_ROLES)).order_by("path")
