@@ -148,11 +148,19 @@ class UserEditForm(VersionMixin, StyledForm):
     full_name = forms.CharField(label="姓名", max_length=50)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
     org = OrgChoiceField(label="所在单位", queryset=Org.objects.none(), required=False, empty_label="（未指定）")
+    came_from_org = OrgChoiceField(
+        label="原单位（派出单位）",
+        queryset=Org.objects.none(),
+        required=False,
+        empty_label="（无）",
+        help_text="从驻在部门等单位抽调、挂职的人员填写；双随机抽查时不安排其检查原单位（回避）。",
+    )
     is_active = forms.BooleanField(label="启用账号", required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = selectors.org_choices(user)
+        self.fields["came_from_org"].queryset = selectors.org_choices(user)
 
 
 class PasswordResetForm(PasswordPairMixin, StyledForm):

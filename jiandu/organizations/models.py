@@ -54,6 +54,15 @@ class User(AbstractUser):
     org = models.ForeignKey(
         Org, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
+    came_from_org = models.ForeignKey(
+        Org,
+        verbose_name=_("原单位（派出单位）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("从驻在部门等单位抽调、挂职的人员填写；双随机抽查时不安排其检查原单位（回避）。"),
+    )
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)

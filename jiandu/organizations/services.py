@@ -178,7 +178,7 @@ def assignment_delete(*, actor, assignment: Assignment) -> None:
 
 # --- Accounts ---
 
-USER_FIELDS = ["username", "full_name", "phone", "org", "is_active", "must_change_password"]
+USER_FIELDS = ["username", "full_name", "phone", "org", "came_from_org", "is_active", "must_change_password"]
 
 
 def _check_password(password: str, user: User | None = None) -> None:
@@ -223,6 +223,7 @@ def user_update(
     phone: str = "",
     org: Org | None = None,
     is_active: bool = True,
+    came_from_org: Org | None = None,
 ) -> User:
     require(actor, "change", user)
     if not is_active:
@@ -230,6 +231,7 @@ def user_update(
     user = lock_current(user, expected_version)
     before = audit.snapshot(user, USER_FIELDS)
     user.full_name, user.phone, user.org, user.is_active = full_name, phone, org, is_active
+    user.came_from_org = came_from_org
     bump(user)
     user.save()
     audit.record_change(actor, user, before=before, fields=USER_FIELDS)

@@ -376,6 +376,7 @@ def user_edit(request, pk):
                     phone=d["phone"].strip(),
                     org=d["org"],
                     is_active=d["is_active"],
+                    came_from_org=d["came_from_org"],
                 )
             except FORM_ERRORS as e:
                 forms.apply_error(form, e)
@@ -388,6 +389,7 @@ def user_edit(request, pk):
                 "full_name": account.full_name,
                 "phone": account.phone,
                 "org": account.org_id,
+                "came_from_org": account.came_from_org_id,
                 "is_active": account.is_active,
                 "version": account.version,
             },

@@ -6,7 +6,8 @@ Published inputs (the plan's proof, GET /api/v1/sampling-plans/{id}/proof/):
   strata           in order, each with its key, its sample size n and its population: the codes of the eligible
                    sites in the stratum (active, of the plan's site types and areas, not checked within the plan's
                    exclusion window);
-  inspector pool   usernames and the org path each inspector comes from; the responsible org path of each site.
+  inspector pool   usernames, the org path of each inspector's own org and (optional "came_from_path") of the
+                   org they came from (派出单位); the responsible org path of each site.
 
 1. Population hash = SHA-256 (hex) of the UTF-8 text of all eligible site codes, sorted, joined by "\\n".
 2. Sample: in each stratum, rank every site by SHA-256(seed + ":" + site code) (hex digest, compared as text;
@@ -15,8 +16,8 @@ Published inputs (the plan's proof, GET /api/v1/sampling-plans/{id}/proof/):
 3. Inspectors: order the pool by SHA-256(seed + ":" + username) (the rotation). Go through the sampled sites in
    stratum order and rank order, keeping a pointer into the rotation. For each site choose `per_site` inspectors:
    walking the rotation from the pointer, skip an inspector who
-     - comes from an org whose subtree holds the site's responsible org (conflict of interest: the inspector's
-       org path is a prefix of the site's responsible org path), or
+     - belongs to or came from an org whose subtree holds the site's responsible org (conflict of interest: the
+       inspector's org path or came-from path is a prefix of the site's responsible org path), or
      - is already assigned to this site, or
      - already has more assignments than the least-loaded eligible inspector (the most-assigned wait);
    take the first one not skipped and move the pointer just past them. A site for which no eligible inspector
@@ -84,7 +85,8 @@ def assign_inspectors(
 ) -> Assigned:
     """Rotate through the pool (ordered by SHA-256(seed:username)) as documented above."""
     rotation = sorted((p["username"] for p in pool), key=lambda u: rank_key(seed, u))
-    org_path = {p["username"]: p.get("org_path") or "" for p in pool}
+    # An inspector's own org and, if recorded, the org they came from (派出单位): both are conflicts of interest.
+    org_paths = {p["username"]: [p.get("org_path") or "", p.get("came_from_path") or ""] for p in pool}
     load = dict.fromkeys(rotation, 0)
     out = Assigned()
     pointer = 0
@@ -93,7 +95,11 @@ def assign_inspectors(
             chosen: list[str] = []
             site_path = site_org_paths.get(code, "")
             for _ in range(per_site):
-                eligible = [u for u in rotation if u not in chosen and not conflicted(org_path[u], site_path)]
+                eligible = [
+                    u
+                    for u in rotation
+                    if u not in chosen and not any(conflicted(path, site_path) for path in org_paths[u])
+                ]
                 if not eligible:
                     break
                 least = min(load[u] for u in eligible)

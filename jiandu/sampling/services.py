@@ -343,6 +343,10 @@ def _user_org_path(user: User) -> str:
     return user.org.path if user.org_id else ""
 
 
+def _came_from_path(user: User) -> str:
+    return user.came_from_org.path if user.came_from_org_id else ""
+
+
 @transaction.atomic
 def plan_draw(
     *,
@@ -380,13 +384,18 @@ def plan_draw(
     sites = eligible_sites(plan, on=now)
     if not sites:
         raise ValidationFailed("按当前范围和条件没有可抽取的点位，请调整计划。")
-    inspectors = list(plan.inspectors.select_related("org").filter(is_active=True).order_by("username"))
+    inspectors = list(
+        plan.inspectors.select_related("org", "came_from_org").filter(is_active=True).order_by("username")
+    )
     if not inspectors:
         raise ValidationFailed("请先为计划选定检查人员库。", fields={"inspectors": ["请选择检查人员。"]})
     strata = build_strata(plan, sites)
     sample = algorithm.draw_sample(seed, strata)
     by_code = {s.code: s for s in sites}
-    pool = [{"username": u.username, "org_path": _user_org_path(u)} for u in inspectors]
+    pool = [
+        {"username": u.username, "org_path": _user_org_path(u), "came_from_path": _came_from_path(u)}
+        for u in inspectors
+    ]
     sampled = [c for s in strata for c in sample[s["key"]]]
     site_org_paths = {c: by_code[c].responsible_org.path for c in sampled}
     assigned = algorithm.assign_inspectors(

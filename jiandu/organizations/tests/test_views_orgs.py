@@ -543,3 +543,20 @@ def test_grant_pages_are_refused_to_a_system_admin(as_user, system_admin, liaiso
     grant = RoleGrant.objects.get(user=liaison)
     assert client.post(url("grant_revoke", grant.pk)).status_code == 403
     assert client.post(url("grant_create", liaison.pk), {"role": Role.LIAISON}).status_code == 403
+
+
+def test_user_edit_records_the_org_a_seconded_cadre_came_from(as_user, system_admin, group_member, tree):
+    client = as_user(system_admin)
+    form = {
+        "full_name": "借调干部",
+        "phone": "",
+        "org": tree["wjw_group"].pk,
+        "came_from_org": tree["wjw"].pk,
+        "is_active": "on",
+        "version": group_member.version,
+    }
+    assert client.post(url("user_edit", group_member.pk), form).status_code == 302
+    group_member.refresh_from_db()
+    assert group_member.came_from_org == tree["wjw"]
+    change = AuditEvent.objects.filter(object_type="organizations.user", object_id=str(group_member.pk)).last()
+    assert change.details["changes"]["came_from_org"] == [None, tree["wjw"].pk]

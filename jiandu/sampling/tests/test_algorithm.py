@@ -81,3 +81,15 @@ def test_verify_names_a_tampered_sample():
     tampered = dict(draw, sample={**sample, "a": [POP[0], *sample["a"][1:]]} if POP[0] not in sample["a"] else {})
     assert any("抽取结果不符" in m for m in algorithm.verify(tampered))
     assert any("哈希不符" in m for m in algorithm.verify(dict(draw, population_hash="0" * 64)))
+
+
+def test_the_org_an_inspector_came_from_is_a_conflict_too():
+    pool = [
+        {"username": "seconded", "org_path": "00000009/", "came_from_path": "00000001/00000002/"},
+        {"username": "other", "org_path": "00000009/"},
+    ]
+    sample = {"a": ["A1", "A2"], "b": ["B1"]}
+    paths = {"A1": "00000001/00000002/", "A2": "00000001/00000002/00000005/", "B1": "00000001/00000003/"}
+    out = algorithm.assign_inspectors("seed", sample, ["a", "b"], pool, paths, per_site=1)
+    assert out.by_site["A1"] == ["other"] and out.by_site["A2"] == ["other"]
+    assert out.by_site["B1"] == ["seconded"]
