@@ -14,7 +14,7 @@ from django.utils import timezone
 from jiandu.core import audit
 from jiandu.core.access import principal, require
 from jiandu.core.enums import EventType
-from jiandu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiandu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jiandu.core.versioning import bump, lock_current
 from jiandu.organizations.enums import OrgKind
 
@@ -171,6 +171,17 @@ def rule_add(
     rule.save()
     audit.record(EventType.CREATE, actor=actor, obj=rule, details={"rule": str(rule), "dataset": dataset.pk})
     return rule
+
+
+@transaction.atomic
+def rule_delete(*, actor, rule: ValidationRule) -> None:
+    """Remove a validation rule of a data set (who may change the data set); values already entered stay."""
+    require(actor, "change", rule.dataset)
+    rule = ValidationRule.objects.select_for_update().select_related("left", "right").filter(pk=rule.pk).first()
+    if rule is None:
+        raise NotFound("该校验规则已被删除。")
+    audit.record(EventType.DELETE, actor=actor, obj=rule, details={"rule": str(rule), "dataset": rule.dataset_id})
+    rule.delete()
 
 
 # --- Locking ---

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import config_views, views
 
 app_name = "stats"
 
@@ -14,4 +14,14 @@ urlpatterns = [
     path("<int:pk>/unlock/", views.unlock, name="unlock"),
     path("<int:pk>/export.xlsx", views.export, name="export"),
     path("<int:pk>/import/", views.import_values, name="import"),
+]
+
+urlpatterns += [
+    path("indicators/", config_views.indicator_list, name="indicator_list"),
+    path("indicators/new/", config_views.indicator_create, name="indicator_create"),
+    path("indicators/<int:pk>/edit/", config_views.indicator_edit, name="indicator_edit"),
+    path("new/", config_views.dataset_create, name="dataset_create"),
+    path("<int:pk>/edit/", config_views.dataset_edit, name="dataset_edit"),
+    path("<int:pk>/rules/", config_views.rules, name="rules"),
+    path("<int:pk>/rules/<int:rule_pk>/delete/", config_views.rule_delete, name="rule_delete"),
 ]

@@ -21,7 +21,7 @@ from jiandu.organizations.models import Org
 
 from . import io, selectors, services
 from .access import in_group, liaison_covers, may_enter
-from .models import DataSet, DataValue, Period
+from .models import DataSet, DataValue, Indicator, Period
 from .periods import parse_code
 
 PAGE_SIZE = 50
@@ -54,7 +54,16 @@ def dataset_list(request):
     if q:
         qs = qs.filter(name__icontains=q)
     page = Paginator(qs.order_by("group__sort_order", "name"), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "stats/dataset_list.html", {"page": page, "q": q})
+    return render(
+        request,
+        "stats/dataset_list.html",
+        {
+            "page": page,
+            "q": q,
+            "can_create": can(request.user, "create", DataSet),
+            "can_indicators": can(request.user, "create", Indicator),
+        },
+    )
 
 
 def _targets(dataset: DataSet, user) -> list[Org]:
@@ -98,6 +107,7 @@ def dataset_detail(request, pk):
             "rules": dataset.rules.select_related("left", "right"),
             "completeness": rows,
             "can_approve": can(user, "approve", dataset),
+            "can_change": can(user, "change", dataset),
             "can_import": bool(enterable),
             "root": _default_root(dataset, user),
         },
