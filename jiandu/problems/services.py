@@ -6,12 +6,13 @@ they are re-exported here, so callers use `jiandu.problems.services` for every w
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from jiandu.core import audit
 from jiandu.core.access import can as _can
-from jiandu.core.access import principal, visible_to
+from jiandu.core.access import principal, require, visible_to
 from jiandu.core.attachments import store_upload
 from jiandu.core.cn import cn_date
 from jiandu.core.errors import PermissionDenied, ValidationFailed
@@ -52,10 +53,13 @@ from .workflow import (
 )
 
 __all__ = [
+    "CATEGORY_FIELDS",
     "EDITABLE_FIELDS",
     "PROBLEM_FIELDS",
+    "SEVERITY_FIELDS",
     "TRANSITIONS",
     "Move",
+    "category_save",
     "compute_deadline",
     "ensure_defaults",
     "find_repeat",
@@ -73,6 +77,7 @@ __all__ = [
     "problem_update",
     "problem_url",
     "repeat_window_days",
+    "severity_save",
     "tell",
 ]
 
@@ -388,3 +393,70 @@ def problem_update(
     if action in ("return", "close"):
         problem = _group_move(action, actor=actor, problem=problem, note=action_note)
     return problem
+
+
+# --- Categories and the severity scale (configurable lists; deactivated, never deleted) ---
+
+CATEGORY_FIELDS = ["name", "sort_order", "is_active"]
+SEVERITY_FIELDS = ["name", "level", "is_active"]
+
+
+def _full_clean(obj) -> None:
+    try:
+        obj.full_clean(validate_unique=False)
+    except ValidationError as e:
+        fields = {k: [str(m) for m in v] for k, v in e.message_dict.items()}
+        first = next(iter(fields.values()))[0] if fields else "内容有误。"
+        raise ValidationFailed(first, fields=fields) from None
+
+
+def _unique(model, obj, field: str, value, message: str) -> None:
+    if model.objects.filter(**{field: value}).exclude(pk=obj.pk).exists():
+        raise ValidationFailed(message, fields={field: [message]})
+
+
+def _config_save(actor, model, obj, fields: list[str], values: dict):
+    """Create (obj None) or update one entry of a configurable list; the audit keeps the change."""
+    if obj is None:
+        require(actor, "create", model)
+        obj, before = model(), None
+    else:
+        require(actor, "change", obj)
+        obj = model.objects.select_for_update().get(pk=obj.pk)
+        before = audit.snapshot(obj, fields)
+    for k in fields:
+        if k in values:
+            setattr(obj, k, values[k])
+    if isinstance(obj.name, str):
+        obj.name = obj.name.strip()
+    return obj, before
+
+
+@transaction.atomic
+def category_save(*, actor, category: Category | None = None, **values) -> Category:
+    """New or edited problem category (office, system admin). A category in use is deactivated, not deleted:
+    old problems keep it, the register form no longer offers it."""
+    category, before = _config_save(actor, Category, category, CATEGORY_FIELDS, values)
+    if not category.name:
+        raise ValidationFailed("请填写类别名称。", fields={"name": ["请填写类别名称。"]})
+    _unique(Category, category, "name", category.name, f"问题类别“{category.name}”已存在。")
+    _full_clean(category)
+    category.save()
+    audit.record_change(actor, category, before=before, fields=CATEGORY_FIELDS)
+    return category
+
+
+@transaction.atomic
+def severity_save(*, actor, severity: Severity | None = None, **values) -> Severity:
+    """New or edited step of the severity scale (office, system admin); name and level are unique."""
+    severity, before = _config_save(actor, Severity, severity, SEVERITY_FIELDS, values)
+    if not severity.name:
+        raise ValidationFailed("请填写严重程度名称。", fields={"name": ["请填写严重程度名称。"]})
+    if severity.level is None or severity.level < 1:
+        raise ValidationFailed("等级须为不小于1的整数。", fields={"level": ["等级须为不小于1的整数。"]})
+    _unique(Severity, severity, "name", severity.name, f"严重程度“{severity.name}”已存在。")
+    _unique(Severity, severity, "level", severity.level, f"等级{severity.level}已被其他严重程度使用。")
+    _full_clean(severity)
+    severity.save()
+    audit.record_change(actor, severity, before=before, fields=SEVERITY_FIELDS)
+    return severity

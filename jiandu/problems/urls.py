@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import config_views, views
 
 app_name = "problems"
 
@@ -18,4 +18,13 @@ urlpatterns = [
     path("<int:pk>/close/", views.problem_close, name="problem_close"),
     path("<int:pk>/reopen/", views.problem_reopen, name="problem_reopen"),
     path("<int:pk>/urge/", views.problem_urge, name="problem_urge"),
+]
+
+urlpatterns += [
+    path("settings/categories/", config_views.category_list, name="category_list"),
+    path("settings/categories/new/", config_views.category_create, name="category_create"),
+    path("settings/categories/<int:pk>/edit/", config_views.category_edit, name="category_edit"),
+    path("settings/severities/", config_views.severity_list, name="severity_list"),
+    path("settings/severities/new/", config_views.severity_create, name="severity_create"),
+    path("settings/severities/<int:pk>/edit/", config_views.severity_edit, name="severity_edit"),
 ]

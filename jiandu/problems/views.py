@@ -35,7 +35,7 @@ from .forms import (
     UrgeForm,
     apply_error,
 )
-from .models import Problem
+from .models import Category, Problem
 
 PAGE_SIZE = 20
 FORM_ERRORS = (ValidationFailed, Conflict, PermissionDenied)
@@ -90,6 +90,7 @@ def problem_list(request):
             "can_create": can(request.user, "create", Problem),
             "can_export": can(request.user, "export", Problem),
             "can_urge": can(request.user, "urge", Problem),
+            "can_configure": can(request.user, "change", Category),
             **_filter_context(request, filters),
         },
     )

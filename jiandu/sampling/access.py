@@ -130,4 +130,6 @@ class CheckTemplatePolicy(Policy):
     def allows(self, p, action, obj):
         if action in ("create", "change"):
             return p.has(Role.OFFICE_STAFF, Role.SYSTEM_ADMIN)
+        if action == "view" and isinstance(obj, type):  # the checklist pages: the roles that read templates
+            return p.has(*COMMISSION_ROLES, *GROUP_ROLES, Role.SYSTEM_ADMIN)
         return action == "view"

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import config_views, views
 
 app_name = "sampling"
 
@@ -21,4 +21,10 @@ urlpatterns = [
     path("checks/results/<int:pk>/problem/", views.result_problem, name="result_problem"),
     path("stock/", views.stock_list, name="stock_list"),
     path("results/", views.results, name="results"),
+]
+
+# 检查清单设置 (configuration of the checklist of each site type)
+urlpatterns += [
+    path("checklists/", config_views.checklist_list, name="checklist_list"),
+    path("checklists/<str:site_type>/", config_views.checklist_edit, name="checklist_edit"),
 ]

@@ -24,7 +24,7 @@ from . import check_services, io, selectors, services
 from .check_services import STOCK_RESOURCES, ItemAnswer, StockCount
 from .enums import PLAN_STATUS_CSS, ItemResult, PlanStatus, Resource
 from .forms import PlanForm, plan_initial
-from .models import Assignment, Check, CheckItemResult, SamplingPlan, Stock
+from .models import Assignment, Check, CheckItemResult, CheckTemplate, SamplingPlan, Stock
 
 PAGE_SIZE = 20
 
@@ -64,6 +64,7 @@ def plan_list(request):
             "statuses": PlanStatus.choices,
             "status_css": {str(k): v for k, v in PLAN_STATUS_CSS.items()},
             "can_create": can(request.user, "create", SamplingPlan),
+            "can_edit_checklists": can(request.user, "change", CheckTemplate),
             "pending_tasks": selectors.my_assignments(request.user, pending_only=True).count(),
         },
     )
