@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from . import signals  # noqa: F401  (login/logout audit)
+        from . import policies, signals  # noqa: F401  (access policies; login/logout audit)

@@ -8,12 +8,11 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
-from jiandu.organizations.enums import Role
 from jiandu.organizations.models import RoleGrant
 
 from . import audit
-from .access import principal
-from .errors import PermissionDenied, ValidationFailed
+from .access import require, visible_to
+from .errors import ValidationFailed
 from .models import AuditEvent
 from .navigation import items_for
 from .todo import todos_for
@@ -92,9 +91,8 @@ def password_change(request):
 @login_required
 def audit_log(request):
     """The audit log, for the audit admin only (三员分立)."""
-    if not principal(request.user).has(Role.AUDIT_ADMIN):
-        raise PermissionDenied()
-    qs = AuditEvent.objects.order_by("-seq")
+    require(request.user, "view", AuditEvent)
+    qs = visible_to(request.user, AuditEvent).order_by("-seq")
     event_type = request.GET.get("event_type", "")
     username = request.GET.get("username", "").strip()
     if event_type:
