@@ -4,6 +4,7 @@ from django import forms
 
 from jiandu.core.access import visible_to
 from jiandu.core.errors import ValidationFailed
+from jiandu.core.forms import show_error
 from jiandu.organizations.models import Org, Site
 
 from . import selectors
@@ -206,14 +207,8 @@ class ActivityForm(PhotoFields):
         }
 
     def add_service_error(self, error: ValidationFailed) -> None:
-        placed = False
-        for field, messages in error.fields.items():
-            if field in self.fields:
-                for m in messages:
-                    self.add_error(field, m)
-                placed = True
-        if not placed:
-            self.add_error(None, error.message)
+        """Put a service error on the form (jiandu.core.forms.show_error)."""
+        show_error(self, error)
 
 
 def activity_initial(activity) -> dict:

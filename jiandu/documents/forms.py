@@ -27,15 +27,6 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-def apply_error(form: forms.Form, error) -> None:
-    """Show an AppError on the form: its field errors next to the fields, its message at the top."""
-    form.add_error(None, error.message)
-    for name, messages in (getattr(error, "fields", None) or {}).items():
-        if name in form.fields and name not in form.errors:
-            for m in messages:
-                form.add_error(name, m)
-
-
 class DocumentForm(forms.Form):
     group = forms.ModelChoiceField(
         label="纪检监察组",

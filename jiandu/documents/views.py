@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jiandu.core.access import access, can, group_ids, principal, require, visible_to
 from jiandu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiandu.core.forms import show_error
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind
 from jiandu.organizations.models import Org
@@ -24,7 +25,7 @@ from . import io, selectors, services
 from .access import may_set_numbering
 from .docx import DOCX_CONTENT_TYPE, document_docx
 from .enums import DocumentKind, DocumentStatus, RecipientStatus
-from .forms import WARNING_CHOICES, DocumentForm, NumberingRuleForm, ReplyForm, apply_error
+from .forms import WARNING_CHOICES, DocumentForm, NumberingRuleForm, ReplyForm
 from .models import Document, DocumentRecipient, NumberingRule
 
 PAGE_SIZE = 20
@@ -224,7 +225,7 @@ def recipient_reply(request, pk, rpk):
                     files=form.cleaned_data["files"],
                 )
             except FORM_ERRORS as e:
-                apply_error(form, e)
+                show_error(form, e)
             else:
                 messages.success(request, "回复已提交。")
                 return _back(document)
@@ -308,7 +309,7 @@ def document_create(request):
                 files=d["files"],
             )
         except FORM_ERRORS as e:
-            apply_error(form, e)
+            show_error(form, e)
         else:
             messages.success(request, "草稿已保存。组长签发后将编号并发送给主送单位。")
             return _back(document)
@@ -342,7 +343,7 @@ def document_edit(request, pk):
                 files=d["files"],
             )
         except FORM_ERRORS as e:
-            apply_error(form, e)
+            show_error(form, e)
         else:
             messages.success(request, "草稿已保存。")
             return _back(document)

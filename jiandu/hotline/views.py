@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiandu.core.access import access, can, require, visible_to
 from jiandu.core.deadlines import Warning
 from jiandu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiandu.core.forms import show_error
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.organizations.enums import OrgKind
 from jiandu.organizations.models import Org, Site
@@ -35,14 +36,6 @@ def _download(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
-
-
-def apply_error(form, error) -> None:
-    form.add_error(None, error.message)
-    for name, msgs in (getattr(error, "fields", None) or {}).items():
-        if name in form.fields and name not in form.errors:
-            for m in msgs:
-                form.add_error(name, m)
 
 
 def _query(request) -> str:
@@ -130,7 +123,7 @@ def hotline_create(request):
                 is_active=d["is_active"],
             )
         except FORM_ERRORS as e:
-            apply_error(form, e)
+            show_error(form, e)
         else:
             messages.success(request, f"已登记{hotline.name}。")
             return redirect("hotline:hotline_detail", pk=hotline.pk)
@@ -155,7 +148,7 @@ def hotline_edit(request, pk):
                 **{f: d[f] for f in services.HOTLINE_FIELDS},
             )
         except FORM_ERRORS as e:
-            apply_error(form, e)
+            show_error(form, e)
         else:
             messages.success(request, "已保存。")
             return redirect("hotline:hotline_detail", pk=hotline.pk)
@@ -218,7 +211,7 @@ def case_create(request):
         try:
             case = services.case_create(actor=request.user, **d)
         except FORM_ERRORS as e:
-            apply_error(form, e)
+            show_error(form, e)
         else:
             messages.success(request, f"已受理登记工单{case.number}。")
             return redirect("hotline:case_detail", pk=case.pk)
@@ -299,7 +292,7 @@ def case_move(request, pk, move):
         try:
             func(actor=request.user, case=case, expected_version=version, **d)
         except FORM_ERRORS as e:
-            apply_error(form, e)
+            show_error(form, e)
         else:
             messages.success(request, MOVE_DONE[move])
             return redirect("hotline:case_detail", pk=case.pk)
@@ -375,7 +368,7 @@ def call_create(request):
                 result=form.result(),
             )
         except FORM_ERRORS as e:
-            apply_error(form, e)
+            show_error(form, e)
         else:
             messages.success(request, "已登记测试结果。" if call.status == TestCallStatus.DONE else "已安排暗访测试。")
             return redirect("hotline:call_detail", pk=call.pk)
@@ -431,7 +424,7 @@ def call_record(request, pk):
                     **result,
                 )
             except FORM_ERRORS as e:
-                apply_error(form, e)
+                show_error(form, e)
             else:
                 messages.success(request, "已登记测试结果。")
                 return redirect("hotline:call_detail", pk=call.pk)

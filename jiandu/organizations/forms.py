@@ -22,15 +22,6 @@ class VersionMixin(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-def apply_error(form: forms.Form, error) -> None:
-    """Show an AppError on the form: its field errors next to the fields, its message at the top."""
-    form.add_error(None, error.message)
-    for name, messages in (getattr(error, "fields", None) or {}).items():
-        if name in form.fields and name not in form.errors:
-            for m in messages:
-                form.add_error(name, m)
-
-
 def _bootstrap(form: forms.Form) -> None:
     for f in form.fields.values():
         w = f.widget

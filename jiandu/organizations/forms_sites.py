@@ -3,6 +3,7 @@
 from django import forms
 
 from jiandu.core.errors import ValidationFailed
+from jiandu.core.forms import show_error
 
 from .enums import SiteType
 from .models import Org
@@ -133,16 +134,8 @@ class SiteForm(forms.Form):
         }
 
     def add_service_error(self, error: ValidationFailed) -> None:
-        """Put the service's field errors next to their fields (attributes.<key> → attr_<key>)."""
-        placed = False
-        for field, messages in error.fields.items():
-            name = field.replace("attributes.", "attr_", 1)
-            if name in self.fields:
-                for m in messages:
-                    self.add_error(name, m)
-                placed = True
-        if not placed:
-            self.add_error(None, error.message)
+        """Put a service error on the form (jiandu.core.forms.show_error)."""
+        show_error(self, error, rename=lambda f: f.replace("attributes.", "attr_", 1))
 
 
 def site_initial(site) -> dict:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from jiandu.core.access import access, can, require
 from jiandu.core.errors import Conflict, ImportFailed, PermissionDenied, ValidationFailed
+from jiandu.core.forms import show_error
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 
 from . import forms, org_io, selectors, services
@@ -86,7 +87,7 @@ def org_create(request):
                     sort_order=d["sort_order"],
                 )
             except FORM_ERRORS as e:
-                forms.apply_error(form, e)
+                show_error(form, e)
             else:
                 messages.success(request, f"已新增机构“{org.name}”。")
                 return redirect("organizations:org_detail", pk=org.pk)
@@ -141,7 +142,7 @@ def org_edit(request, pk):
                     is_active=d["is_active"],
                 )
             except FORM_ERRORS as e:
-                forms.apply_error(form, e)
+                show_error(form, e)
             else:
                 messages.success(request, f"已保存机构“{org.name}”。")
                 return redirect("organizations:org_detail", pk=org.pk)
@@ -171,7 +172,7 @@ def org_move(request, pk):
                     actor=request.user, org=org, new_parent=d["parent"], expected_version=d["version"]
                 )
             except FORM_ERRORS as e:
-                forms.apply_error(form, e)
+                show_error(form, e)
             else:
                 where = d["parent"].name if d["parent"] else "顶级"
                 messages.success(request, f"已将“{org.name}”及其下级移动到“{where}”。")
@@ -255,7 +256,7 @@ def assignment_create(request):
                     note=d["note"].strip(),
                 )
             except FORM_ERRORS as e:
-                forms.apply_error(form, e)
+                show_error(form, e)
             else:
                 messages.success(request, f"已建立监督关系：{a.group.display_name} → {a.org.display_name}。")
                 return redirect(f"{_assignments_url()}?group={a.group_id}")
@@ -329,7 +330,7 @@ def user_create(request):
                     phone=d["phone"].strip(),
                 )
             except FORM_ERRORS as e:
-                forms.apply_error(form, e)
+                show_error(form, e)
             else:
                 messages.success(request, f"已开设账号“{account.username}”，首次登录须修改密码。")
                 return redirect("organizations:user_detail", pk=account.pk)
@@ -379,7 +380,7 @@ def user_edit(request, pk):
                     came_from_org=d["came_from_org"],
                 )
             except FORM_ERRORS as e:
-                forms.apply_error(form, e)
+                show_error(form, e)
             else:
                 messages.success(request, f"已保存账号“{account.username}”。")
                 return redirect("organizations:user_detail", pk=account.pk)
@@ -409,7 +410,7 @@ def user_reset_password(request, pk):
                     actor=request.user, user=account, new_password=form.cleaned_data["password"]
                 )
             except FORM_ERRORS as e:
-                forms.apply_error(form, e)
+                show_error(form, e)
             else:
                 messages.success(request, f"已重置“{account.username}”的密码，该用户下次登录时须修改密码。")
                 return redirect("organizations:user_detail", pk=account.pk)
@@ -435,7 +436,7 @@ def grant_create(request, pk):
         try:
             grant = services.role_grant(actor=request.user, user=account, role=d["role"], org=d["org"])
         except FORM_ERRORS as e:
-            forms.apply_error(form, e)
+            show_error(form, e)
         else:
             messages.success(request, f"已授予“{grant.get_role_display()}”（{grant.org.name}）。")
             return redirect("organizations:user_detail", pk=account.pk)

@@ -3,6 +3,7 @@
 from django import forms
 
 from jiandu.core.errors import AppError
+from jiandu.core.forms import show_error
 
 from .models import Category, Severity
 
@@ -12,15 +13,8 @@ NUMBER = {**TEXT, "inputmode": "numeric"}
 
 class ServiceErrors:
     def add_service_error(self, error: AppError) -> None:
-        """Field errors of a service go on their fields; anything else (and the message) above the form."""
-        placed = False
-        for field, messages in error.fields.items():
-            if field in self.fields:
-                for m in messages:
-                    self.add_error(field, m)
-                placed = True
-        if not placed:
-            self.add_error(None, error.message)
+        """Put a service error on the form (jiandu.core.forms.show_error)."""
+        show_error(self, error)
 
 
 def _active(help_text: str):

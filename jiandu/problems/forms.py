@@ -2,7 +2,7 @@
 
 from django import forms
 
-from jiandu.documents.forms import MultipleFileField, MultipleFileInput, apply_error  # noqa: F401 (re-exported)
+from jiandu.documents.forms import MultipleFileField, MultipleFileInput
 from jiandu.organizations.models import Org
 
 from .enums import DeadlineMode, UrgeLevel

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiandu.core.access import access, can, principal, require, visible_to
 from jiandu.core.deadlines import Warning
 from jiandu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiandu.core.forms import show_error
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.organizations.enums import GROUP_ROLES, OrgKind
 from jiandu.organizations.models import Org, Site
@@ -33,7 +34,6 @@ from .forms import (
     RectificationForm,
     ReopenForm,
     UrgeForm,
-    apply_error,
 )
 from .models import Category, Problem
 
@@ -151,7 +151,7 @@ def problem_bulk_urge(request):
                         note=form.cleaned_data["note"],
                     )
                 except FORM_ERRORS as e:
-                    apply_error(form, e)
+                    show_error(form, e)
                 else:
                     level = UrgeLevel(form.cleaned_data["level"]).label
                     messages.success(request, f"已{level}{result['urged']}条问题，已通知责任单位联络员。")
@@ -331,7 +331,7 @@ def problem_create(request):
                     photos=d["photos"],
                 )
             except FORM_ERRORS as e:
-                apply_error(form, e)
+                show_error(form, e)
             else:
                 note = "（屡查屡犯，已关联前次问题）" if problem.is_repeat else ""
                 messages.success(request, f"问题已登记，编号 {problem.number}{note}。已通知责任单位联络员。")
@@ -370,7 +370,7 @@ def problem_edit(request, pk):
                     internal_note=d["internal_note"],
                 )
             except FORM_ERRORS as e:
-                apply_error(form, e)
+                show_error(form, e)
             else:
                 messages.success(request, "问题已保存。")
                 return _back(problem)
@@ -440,7 +440,7 @@ def _action_view(name):
                 try:
                     problem = _run(name, request.user, problem, form.cleaned_data)
                 except FORM_ERRORS as e:
-                    apply_error(form, e)
+                    show_error(form, e)
                 else:
                     messages.success(request, success)
                     return _back(problem)
@@ -482,7 +482,7 @@ def problem_urge(request, pk):
                     note=form.cleaned_data["note"],
                 )
             except FORM_ERRORS as e:
-                apply_error(form, e)
+                show_error(form, e)
             else:
                 label = urge.get_level_display()
                 extra = f"，已起草{label}草稿（{urge.document.title}），请审核签发" if urge.document else ""

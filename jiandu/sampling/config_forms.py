@@ -5,6 +5,7 @@ check_services.template_set_items."""
 from django import forms
 
 from jiandu.core.errors import AppError
+from jiandu.core.forms import show_error
 
 from .models import CheckTemplate, CheckTemplateItem
 
@@ -32,12 +33,8 @@ class ChecklistForm(forms.Form):
         return lines
 
     def add_service_error(self, error: AppError) -> None:
-        """The message above the form; field errors of the service on their fields."""
-        self.add_error(None, error.message)
-        for field, messages in error.fields.items():
-            if field in self.fields:
-                for m in messages:
-                    self.add_error(field, m)
+        """Put a service error on the form (jiandu.core.forms.show_error)."""
+        show_error(self, error)
 
 
 def checklist_initial(template: CheckTemplate) -> dict:

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from jiandu.core.access import principal, visible_to
+from jiandu.core.forms import show_error
 from jiandu.organizations.enums import GROUP_ROLES, OrgKind, Role, SiteType
 from jiandu.organizations.models import Org, User
 
@@ -137,14 +138,8 @@ class PlanForm(forms.Form):
         return parse_overrides(self.cleaned_data.get("strata_overrides", ""))
 
     def add_service_error(self, e) -> None:
-        placed = False
-        for field, msgs in (e.fields or {}).items():
-            if field in self.fields:
-                for m in msgs:
-                    self.add_error(field, m)
-                placed = True
-        if not placed or e.message not in str(self.errors):
-            self.add_error(None, e.message)
+        """Put a service error on the form (jiandu.core.forms.show_error)."""
+        show_error(self, e)
 
     def values(self) -> dict:
         d = self.cleaned_data
