@@ -419,12 +419,14 @@ def documents_awaiting(user, *, limit: int = 50) -> Awaiting:
         )
     leader_groups = p.org_ids(Role.GROUP_LEADER)
     if leader_groups:
-        drafts = Document.objects.filter(group_id__in=leader_groups, status=DocumentStatus.DRAFT)
+        drafts = visible_to(user, Document).filter(group_id__in=leader_groups, status=DocumentStatus.DRAFT)
         result.to_issue = list(drafts.select_related("group").order_by("-updated_at")[:limit])
     groups = p.org_ids(*GROUP_ROLES)
     if groups:
-        ready = Document.objects.filter(group_id__in=groups).filter(
-            Q(status=DocumentStatus.REPLIED) | Q(status=DocumentStatus.RECEIVED, reply_due_on__isnull=True)
+        ready = (
+            visible_to(user, Document)
+            .filter(group_id__in=groups)
+            .filter(Q(status=DocumentStatus.REPLIED) | Q(status=DocumentStatus.RECEIVED, reply_due_on__isnull=True))
         )
         result.to_close = list(ready.select_related("group").order_by("issued_on")[:limit])
     return result

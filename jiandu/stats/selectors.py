@@ -287,7 +287,7 @@ def periods_awaiting_approval(user, *, limit: int = 20):
     if not groups:
         return []
     out = []
-    for dataset in DataSet.objects.filter(group_id__in=groups, is_active=True).select_related("group")[:50]:
+    for dataset in visible_to(user, DataSet).filter(group_id__in=groups, is_active=True).select_related("group")[:50]:
         periods = expected_periods(dataset)[-6:]
         expected = dataset.reporting_orgs.count()
         if not expected or not periods:
