@@ -24,6 +24,7 @@ urlpatterns = [
     path("sampling/", include("jiandu.sampling.urls")),
     path("hotline/", include("jiandu.hotline.urls")),
     path("stats/", include("jiandu.stats.urls")),
+    path("reports/", include("jiandu.reports.urls")),
     path("notifications/", include("jiandu.notifications.urls")),
     path("api/v1/", include("jiandu.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

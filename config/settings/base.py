@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "jiandu.sampling",
     "jiandu.hotline",
     "jiandu.stats",
+    "jiandu.reports",
     "jiandu.notifications",
     "jiandu.api",
 ]

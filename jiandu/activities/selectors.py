@@ -11,7 +11,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from jiandu.core.access import group_ids, principal, visible_to
+from jiandu.core.access import group_ids, principal, visible_to, within_groups
 from jiandu.organizations.enums import COMMISSION_ROLES, OrgKind
 from jiandu.organizations.models import Org, Site
 
@@ -210,12 +210,12 @@ MONTH_LABEL = "{year}年{month}月"
 
 
 def activity_counts(
-    user, *, by: str, date_from: date | None = None, date_to: date | None = None, group=None
+    user, *, by: str, date_from: date | None = None, date_to: date | None = None, group=None, groups=None
 ) -> list[dict]:
     """Counts of the activities `user` may see whose range overlaps the period, grouped `by` "group", "method",
     "topic" or "month" (of the start date). Each row: {key, label, count, days} (days: stationed days, whole
     activities — see stationed_days for days clipped to the period). Ordered by the key's natural order."""
-    qs = visible_to(user, Activity).filter(overlap_q(date_from, date_to))
+    qs = within_groups(visible_to(user, Activity).filter(overlap_q(date_from, date_to)), groups)
     if group is not None:
         qs = qs.filter(group_id=_pk(group))
     qs = qs.order_by()
@@ -270,10 +270,11 @@ def activity_counts(
     raise ValueError(f"unknown grouping {by!r}")
 
 
-def stationed_days(user, *, group=None, date_from: date | None = None, date_to: date | None = None) -> int:
+def stationed_days(user, *, group=None, date_from: date | None = None, date_to: date | None = None, groups=None) -> int:
     """驻点监督天数: the days of the stationed activities `user` may see, counting only the days that fall
     inside the period when one is given (a stint from 3月28日 to 4月5日 counts 5 days in April)."""
     qs = visible_to(user, Activity).filter(method=Method.STATIONED).filter(overlap_q(date_from, date_to))
+    qs = within_groups(qs, groups)
     if group is not None:
         qs = qs.filter(group_id=_pk(group))
     if date_from is None and date_to is None:

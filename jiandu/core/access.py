@@ -165,3 +165,12 @@ def group_ids(user, *roles: str) -> set[int]:
     from jiandu.organizations.enums import GROUP_ROLES
 
     return principal(user).org_ids(*(roles or GROUP_ROLES))
+
+
+def within_groups(qs: QuerySet, groups, field: str = "group") -> QuerySet:
+    """A report's scope filter (one group, several, or None for all), applied to what `visible_to` returned:
+    it narrows, never widens. `groups` holds group ids or orgs."""
+    if groups is None:
+        return qs
+    ids = [getattr(g, "pk", g) for g in groups]
+    return qs.filter(**{f"{field}_id__in": ids})

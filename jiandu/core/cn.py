@@ -7,6 +7,7 @@ cn_amount(53, "天", mode="over")          → "50余天"
 cn_amount(80500, "支", mode="over")       → "8万余支"
 cn_amount(1103000, "人", mode="over")     → "110余万人"
 cn_amount(2980000, "元", mode="nearly")   → "近300万元"
+cn_amount(2, "期", mode="numeral")        → "两期"
 cn_date(date(2022, 4, 28))                → "2022年4月28日"
 """
 
@@ -50,16 +51,22 @@ def _round_sig(x: Decimal, sig: int, up: bool) -> Decimal:
 
 
 def cn_amount(value, unit: str = "", *, mode: str = "exact", exact_below: int = 10_000, places: int = 2) -> str:
-    """A figure for Chinese text. mode: "exact" (default), "over" (…余, a floor), "nearly" (近…, a ceiling).
+    """A figure for Chinese text. mode: "exact" (default), "over" (…余, a floor), "nearly" (近…, a ceiling),
+    "numeral" (characters for a small count: 两期, 十二条).
 
     Exact integers below `exact_below` are written in full; larger figures in 万 or 亿 with at most `places`
-    decimals (rounded half up).
+    decimals (rounded half up). A round figure stays exact in "over" and "nearly" (50天, not 50余天).
     """
     if value is None:
         return "—"
     v = Decimal(str(value))
     if v < 0:
         return "-" + cn_amount(-v, unit, mode=mode, exact_below=exact_below, places=places)
+    if mode == "numeral":
+        if v == v.to_integral_value() and v < 100:
+            n = int(v)
+            return ("两" if n == 2 else cn_numeral(n)) + unit
+        mode = "exact"
     if mode == "exact":
         if v < exact_below and v == v.to_integral_value():
             return f"{int(v)}{unit}"
@@ -72,6 +79,8 @@ def cn_amount(value, unit: str = "", *, mode: str = "exact", exact_below: int = 
     else:
         digits = len(str(int(scaled))) if scaled >= 1 else 1
         sig = max(1, digits - 1)
+    if mode in ("over", "nearly") and _round_sig(scaled, sig, up=False) == scaled:
+        return cn_amount(v, unit, exact_below=exact_below, places=places)
     if mode == "over":
         shown = _round_sig(scaled, sig, up=False)
         if not mag:

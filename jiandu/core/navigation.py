@@ -25,6 +25,38 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("工作台", "home", "house", BUSINESS_ROLES | ADMIN_ROLES, "我的身份、单位与可用功能", "常用"),
     NavItem(
+        "领导驾驶舱",
+        "reports:dashboard",
+        "speedometer2",
+        BUSINESS_ROLES,
+        "全省派驻监督工作一览：检查、文书、问题整改、抽查、热线与报送数据",
+        "报表",
+    ),
+    NavItem(
+        "工作简报",
+        "reports:briefing_list",
+        "journal-text",
+        frozenset({*COMMISSION_ROLES, *GROUP_ROLES}),
+        "按范围和期间自动生成工作简报，编辑后导出公文格式",
+        "报表",
+    ),
+    NavItem(
+        "统计月报",
+        "reports:monthly",
+        "table",
+        frozenset({*COMMISSION_ROLES, *GROUP_ROLES}),
+        "各纪检监察组监督工作统计月报表（Excel）",
+        "报表",
+    ),
+    NavItem(
+        "考评",
+        "reports:scorecard",
+        "award",
+        frozenset({*COMMISSION_ROLES, *GROUP_ROLES}),
+        "驻在部门整改按期率、逾期天数、催办、屡查屡犯、回复及时率、热线测试得分",
+        "报表",
+    ),
+    NavItem(
         "监督检查",
         "activities:activity_list",
         "clipboard2-check",

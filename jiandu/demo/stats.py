@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import make_password
 
 from jiandu.organizations.enums import Role
 from jiandu.organizations.models import RoleGrant, User
-from jiandu.stats.enums import Aggregation, ApprovalStatus, Frequency, Operator
+from jiandu.stats.enums import Aggregation, ApprovalStatus, Frequency, Operator, Wording
 from jiandu.stats.models import Approval, DataSet, DataSetIndicator, DataValue, Indicator, ValidationRule
 from jiandu.stats.periods import campaign_period, periods_between
 from jiandu.stats.services import period_get
@@ -23,9 +23,10 @@ TZ = ZoneInfo("Asia/Shanghai")
 WAVE_START = date(2022, 3, 11)
 ARTICLE_DAY = date(2022, 5, 20)
 S, L = Aggregation.SUM, Aggregation.LAST
+OVER, NEAR, NUM = Wording.OVER, Wording.NEARLY, Wording.NUMERAL  # how the briefing writes a rounded figure
 
 # (name, group, reporting org, end of the campaign period, description,
-#  [(indicator code, name, unit, aggregation, decimals, value)], rules [(left, operator, right)])
+#  [(indicator code, name, unit, aggregation, decimals, value[, wording])], rules [(left, operator, right)])
 CAMPAIGN_SETS = [
     (
         "省直机关党员干部下沉社区统计",
@@ -48,7 +49,7 @@ CAMPAIGN_SETS = [
         [
             ("GZW_ZYFW", "“党员突击队”和下沉社区志愿服务", "人次", L, 0, 89),
             ("GZW_JGXC", "省国资委机关下沉社区", "人次", L, 0, 1031),
-            ("GZW_HS", "协助开展核酸检测服务", "人次", L, 0, 51236),
+            ("GZW_HS", "协助开展核酸检测服务", "人次", L, 0, 51236, OVER),
             ("GZW_JCDZZ", "参与疫情防控的基层党组织", "个", L, 0, 1787),
             ("GZW_DYGB", "奋战在防疫一线的党员干部", "名", L, 0, 11118),
             ("GZW_XCFW", "党员干部职工下沉服务", "人次", L, 0, 54446),
@@ -77,10 +78,10 @@ CAMPAIGN_SETS = [
         ARTICLE_DAY,
         "省科协直播授课、创新创业大讲堂的场次与观看人数。",
         [
-            ("KX_ZBSK", "春耕直播授课", "轮", L, 0, 12),
-            ("KX_ZBGK", "直播授课观看", "人", L, 0, 1103000),
-            ("KX_DJT", "创新创业大讲堂", "期", L, 0, 2),
-            ("KX_QYJ", "线上观看大讲堂的企业家", "位", L, 0, 334),
+            ("KX_ZBSK", "春耕直播授课", "轮", L, 0, 12, OVER),
+            ("KX_ZBGK", "直播授课观看", "人", L, 0, 1103000, OVER),
+            ("KX_DJT", "创新创业大讲堂", "期", L, 0, 2, NUM),
+            ("KX_QYJ", "线上观看大讲堂的企业家", "位", L, 0, 334, OVER),
         ],
         [],
     ),
@@ -91,8 +92,8 @@ CAMPAIGN_SETS = [
         ARTICLE_DAY,
         "省投集团捐赠防疫物资和捐款。",
         [
-            ("STJT_N95", "捐赠N95口罩", "支", L, 0, 80500),
-            ("STJT_JK", "捐物捐款", "万元", L, 2, 298),
+            ("STJT_N95", "捐赠N95口罩", "支", L, 0, 80500, OVER),
+            ("STJT_JK", "捐物捐款", "万元", L, 2, 298, NEAR),
         ],
         [],
     ),
@@ -141,9 +142,10 @@ def cc_week_values(persons_w14: int, week_index: int) -> tuple[int, int]:
     return persons * (5 - week_index % 2), persons
 
 
-def _indicator(code, name, unit, aggregation, decimals) -> Indicator:
+def _indicator(code, name, unit, aggregation, decimals, wording=Wording.EXACT) -> Indicator:
     ind, _ = Indicator.objects.update_or_create(
-        code=code, defaults={"name": name, "unit": unit, "aggregation": aggregation, "decimals": decimals}
+        code=code,
+        defaults={"name": name, "unit": unit, "aggregation": aggregation, "decimals": decimals, "wording": wording},
     )
     return ind
 
@@ -201,7 +203,7 @@ def load(ctx) -> dict:
     """Create or update this module's demo records; return counts for the summary."""
     values = 0
     for name, group, reporter, end, description, rows, rules in CAMPAIGN_SETS:
-        indicators = [_indicator(*r[:5]) for r in rows]
+        indicators = [_indicator(*r[:5], *r[6:]) for r in rows]
         ds = _dataset(
             name, ctx.orgs[group], Frequency.CAMPAIGN, WAVE_START, end, 3, description, indicators,
             [ctx.orgs[reporter]], rules,

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from jiandu.core.access import principal, visible_to
+from jiandu.core.access import principal, visible_to, within_groups
 from jiandu.core.deadlines import Warning, warning_for, warning_q
 from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind, Role
 from jiandu.organizations.models import Assignment, Org
@@ -355,12 +355,14 @@ def with_recipient_warnings(rows, *, on: date | None = None) -> list:
 COUNT_BY = ("group", "kind", "month", "status")
 
 
-def document_counts(user, *, by: str, date_from: date | None = None, date_to: date | None = None) -> list[dict]:
+def document_counts(
+    user, *, by: str, date_from: date | None = None, date_to: date | None = None, groups=None
+) -> list[dict]:
     """Numbers of sent documents (by issue date in the period) one may see, per group, kind, month or status:
     [{"key", "label", "count"}], in a stable order. E.g. 驻省卫健委组 … 21 in March–May 2022."""
     if by not in COUNT_BY:
         raise ValueError(f"by must be one of {COUNT_BY}")
-    qs = visible_to(user, Document).exclude(status=DocumentStatus.DRAFT)
+    qs = within_groups(visible_to(user, Document).exclude(status=DocumentStatus.DRAFT), groups)
     if date_from:
         qs = qs.filter(issued_on__gte=date_from)
     if date_to:

@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from jiandu.core.access import principal, visible_to
+from jiandu.core.access import principal, visible_to, within_groups
 from jiandu.core.deadlines import Warning, warning_for, warning_q
 from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind, Role
 from jiandu.organizations.models import Org
@@ -265,10 +265,12 @@ SCORE_AGGREGATES = {
 }
 
 
-def test_call_scorecard(user, hotline: Hotline | None = None, period: tuple[date | None, date | None] = (None, None)):
+def test_call_scorecard(
+    user, hotline: Hotline | None = None, period: tuple[date | None, date | None] = (None, None), groups=None
+):
     """评分卡: per hotline (or of one hotline) over the calls the user may see in the period (by planned_at):
     answer rate (connected / done), mean wait, mean score, failed calls. One grouped query. A liaison sees none."""
-    qs = visible_to(user, TestCall).filter(_period_q("planned_at", *period))
+    qs = within_groups(visible_to(user, TestCall), groups).filter(_period_q("planned_at", *period))
     if hotline is not None:
         row = qs.filter(hotline=hotline).aggregate(**SCORE_AGGREGATES)
         return _scorecard({**row, "hotline_id": hotline.pk}, hotline.name)
@@ -299,10 +301,12 @@ CASE_GROUPINGS = {
 }
 
 
-def case_counts(user, by: str = "status", period: tuple[date | None, date | None] = (None, None)) -> list[dict]:
+def case_counts(
+    user, by: str = "status", period: tuple[date | None, date | None] = (None, None), groups=None
+) -> list[dict]:
     """Counts of the cases the user may see received in the period, grouped by status, hotline, routed_org,
     category, group or month: [{"key": …, "count": n, "overdue": n_red}]."""
-    qs = visible_to(user, HotlineCase).filter(_period_q("received_at", *period))
+    qs = within_groups(visible_to(user, HotlineCase), groups).filter(_period_q("received_at", *period))
     red = Count("pk", filter=case_warning_q(Warning.RED))
     if by == "month":
         rows = qs.annotate(key=TruncMonth("received_at")).values("key").annotate(count=Count("pk"), overdue=red)

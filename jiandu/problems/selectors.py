@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from jiandu.core.access import can, principal, visible_to
+from jiandu.core.access import can, principal, visible_to, within_groups
 from jiandu.core.deadlines import Warning, days_overdue, today, warning_for, warning_q
 from jiandu.core.models import Attachment
 from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind
@@ -274,13 +274,19 @@ COUNT_BY = ("group", "status", "category", "responsible_org", "month", "warning"
 
 
 def problem_counts(
-    user, *, by: str, date_from: date | None = None, date_to: date | None = None, on: date | None = None
+    user,
+    *,
+    by: str,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    on: date | None = None,
+    groups=None,
 ) -> list[dict]:
     """Numbers of problems one may see (registered in the period), per group, status, category, responsible org,
     month of registration or warning colour: [{"key", "label", "count"}] in a stable order."""
     if by not in COUNT_BY:
         raise ValueError(f"by must be one of {COUNT_BY}")
-    qs = problems_for(user, date_from=date_from, date_to=date_to).order_by()
+    qs = within_groups(problems_for(user, date_from=date_from, date_to=date_to), groups).order_by()
     if by == "warning":
         counts = warning_counts(qs, on=on)
         return [{"key": c, "label": str(Warning(c).label), "count": counts[c]} for c in WARNING_FILTERS if counts[c]]
@@ -324,11 +330,13 @@ class ScoreRow:
         return round(100 * self.closed_on_time / due, 1) if due else None
 
 
-def scorecard(user, *, date_from: date | None = None, date_to: date | None = None, on: date | None = None) -> list:
+def scorecard(
+    user, *, date_from: date | None = None, date_to: date | None = None, on: date | None = None, groups=None
+) -> list:
     """The scorecard per responsible org (DESIGN §4 reports): problems, on-time rectification rate, overdue days,
     urges and repeats, over the problems one may see registered in the period. Timeliness comes from dates."""
     on = on or today()
-    qs = problems_for(user, date_from=date_from, date_to=date_to).order_by()
+    qs = within_groups(problems_for(user, date_from=date_from, date_to=date_to), groups).order_by()
     rows = qs.values("responsible_org_id").annotate(
         # distinct: the join with the urges repeats each problem once per urge
         total=Count("id", distinct=True),

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from jiandu.core.access import visible_to
+from jiandu.core.access import visible_to, within_groups
 from jiandu.organizations.enums import SiteType
 from jiandu.organizations.models import Org
 
@@ -162,10 +162,12 @@ def _period(qs, field_name: str, period) -> QuerySet:
     return qs
 
 
-def sites_checked(user, by: str = "site_type", period: tuple[date | None, date | None] | None = None) -> list[dict]:
+def sites_checked(
+    user, by: str = "site_type", period: tuple[date | None, date | None] | None = None, groups=None
+) -> list[dict]:
     """Distinct sites checked in the period, grouped by site type, month or district (the responsible org):
     [{key, label, count}] plus nothing else; the total is the sum (a site counts once per group key)."""
-    checks = _period(visible_to(user, Check), "checked_at", period)
+    checks = _period(within_groups(visible_to(user, Check), groups), "checked_at", period)
     if by == "site_type":
         rows = checks.values("site__site_type").annotate(n=Count("site", distinct=True)).order_by("site__site_type")
         labels = dict(SiteType.choices)
@@ -196,13 +198,13 @@ def sites_checked(user, by: str = "site_type", period: tuple[date | None, date |
     raise ValueError(by)
 
 
-def problems_from_checks(user, period: tuple[date | None, date | None] | None = None) -> dict:
+def problems_from_checks(user, period: tuple[date | None, date | None] | None = None, groups=None) -> dict:
     """Problems found by checks (registered from a check, or linked to a failed item), and how many are rectified
     (closed): {"found", "rectified", "open"}. Period on the registration date."""
     from jiandu.problems.enums import ProblemStatus
     from jiandu.problems.models import Problem
 
-    qs = visible_to(user, Problem).filter(
+    qs = within_groups(visible_to(user, Problem), groups).filter(
         Q(source_type=CHECK_SOURCE_TYPE)
         | Q(pk__in=CheckItemResult.objects.filter(problem__isnull=False).values("problem_id"))
     )
@@ -216,13 +218,15 @@ def problems_from_checks(user, period: tuple[date | None, date | None] | None = 
     return {"found": found, "rectified": rectified, "open": found - rectified}
 
 
-def stock_totals(user, resource: str = Resource.TENT, by: str = "district", as_of: date | None = None) -> dict:
+def stock_totals(
+    user, resource: str = Resource.TENT, by: str = "district", as_of: date | None = None, groups=None
+) -> dict:
     """The latest count of `resource` at each site on or before `as_of`, summed by district (the site's
     responsible org): {"rows": [{key, label, sites, total, damaged, replenished, reinforced}], "total": {…}}."""
     if by != "district":
         raise ValueError(by)
     as_of = as_of or timezone.localdate()
-    base = visible_to(user, Stock).filter(resource=resource, counted_on__lte=as_of)
+    base = within_groups(visible_to(user, Stock), groups).filter(resource=resource, counted_on__lte=as_of)
     latest = base.filter(site=OuterRef("site")).order_by("-counted_on").values("counted_on")[:1]
     qs = base.filter(counted_on=Subquery(latest))
     rows = (

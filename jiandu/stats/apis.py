@@ -31,7 +31,18 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = ["id", "code", "name", "unit", "aggregation", "decimals", "description", "is_active", "version"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "unit",
+            "aggregation",
+            "decimals",
+            "wording",
+            "description",
+            "is_active",
+            "version",
+        ]
         read_only_fields = ["id"]
         extra_kwargs = {
             "code": {"validators": []},

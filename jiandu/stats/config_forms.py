@@ -9,7 +9,7 @@ from jiandu.core.forms import show_error
 from jiandu.organizations.enums import OrgKind, Role
 from jiandu.organizations.models import Org
 
-from .enums import Aggregation, Frequency, Operator
+from .enums import Aggregation, Frequency, Operator, Wording
 from .models import DataSet, Indicator
 
 DATE = forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d")
@@ -54,6 +54,14 @@ class IndicatorForm(ServiceErrors, forms.Form):
         initial=0,
         widget=forms.NumberInput(attrs={**TEXT, "inputmode": "numeric"}),
     )
+    wording = forms.ChoiceField(
+        label="简报表述",
+        choices=Wording.choices,
+        initial=Wording.EXACT,
+        required=False,  # older clients and the API may leave it out: exact
+        widget=forms.Select(attrs={"class": "form-select"}),
+        help_text="工作简报中如何写这个数：精确数，或按公文习惯写成“余”“近”的约数，或汉字数字。",
+    )
     description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 3}))
     is_active = forms.BooleanField(
         label="启用", required=False, initial=True, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
@@ -63,9 +71,14 @@ class IndicatorForm(ServiceErrors, forms.Form):
     def clean_code(self):
         return self.cleaned_data["code"].strip()
 
+    def clean_wording(self):
+        return self.cleaned_data.get("wording") or Wording.EXACT
+
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
-        return {k: d[k] for k in ("code", "name", "unit", "aggregation", "decimals", "description", "is_active")}
+        return {
+            k: d[k] for k in ("code", "name", "unit", "aggregation", "decimals", "wording", "description", "is_active")
+        }
 
 
 def indicator_initial(i: Indicator) -> dict:
@@ -75,6 +88,7 @@ def indicator_initial(i: Indicator) -> dict:
         "unit": i.unit,
         "aggregation": i.aggregation,
         "decimals": i.decimals,
+        "wording": i.wording,
         "description": i.description,
         "is_active": i.is_active,
         "version": i.version,

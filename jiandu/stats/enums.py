@@ -8,6 +8,15 @@ class Aggregation(models.TextChoices):
     LAST = "last", _("最新值")  # cumulative figures (截至…): the latest period counts, summed over orgs
 
 
+class Wording(models.TextChoices):
+    """How a briefing writes the figure (DESIGN §7); jiandu.core.cn.cn_amount's modes."""
+
+    EXACT = "exact", _("精确数（如2286.43万元、11118名）")  # exact; 万/亿 from 100,000 up
+    OVER = "over", _("约数：余（如50余天、5.1万余人次）")  # rounded down, "余"
+    NEARLY = "nearly", _("约数：近（如近300万元）")  # rounded up, "近"
+    NUMERAL = "numeral", _("汉字数字（如两期）")  # small counts in characters
+
+
 class Frequency(models.TextChoices):
     DAILY = "daily", _("每日")  # one period per day, code 2022-04-27
     WEEKLY = "weekly", _("每周")  # ISO weeks, code 2022-W16

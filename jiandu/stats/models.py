@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiandu.core.models import BaseModel
 
-from .enums import Aggregation, ApprovalStatus, Frequency, Operator
+from .enums import Aggregation, ApprovalStatus, Frequency, Operator, Wording
 
 
 class Indicator(BaseModel):
@@ -17,6 +17,7 @@ class Indicator(BaseModel):
     unit = models.CharField(_("计量单位"), max_length=10)
     aggregation = models.CharField(_("汇总方式"), max_length=8, choices=Aggregation.choices, default=Aggregation.SUM)
     decimals = models.PositiveSmallIntegerField(_("小数位数"), default=0)
+    wording = models.CharField(_("简报表述"), max_length=8, choices=Wording.choices, default=Wording.EXACT)
     description = models.TextField(_("说明"), blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -27,6 +28,7 @@ class Indicator(BaseModel):
         constraints = [
             models.CheckConstraint(condition=Q(aggregation__in=Aggregation.values), name="indicator_aggregation_valid"),
             models.CheckConstraint(condition=Q(decimals__lte=4), name="indicator_decimals_range"),
+            models.CheckConstraint(condition=Q(wording__in=Wording.values), name="indicator_wording_valid"),
         ]
 
     def __str__(self):

@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from jiandu.core.access import principal, visible_to
+from jiandu.core.access import principal, visible_to, within_groups
 from jiandu.core.deadlines import warning_for
 from jiandu.organizations.models import PATH_SEGMENT, Org
 
@@ -224,12 +224,12 @@ def pivot(user, *, indicator: Indicator, root: Org, periods: list[Period], datas
     return Pivot(indicator, root, periods, rows, chart)
 
 
-def reported_totals(user, indicator_codes: list[str], as_of: date) -> dict[str, Decimal | None]:
+def reported_totals(user, indicator_codes: list[str], as_of: date, groups=None) -> dict[str, Decimal | None]:
     """For the briefing: the figure of each indicator over every period ending on or before `as_of`, summed over
     the orgs the user may see (max for MAX indicators), over periods by the indicator's aggregation. One query."""
     indicators = {i.pk: i for i in Indicator.objects.filter(code__in=indicator_codes)}
     grouped = (
-        visible_to(user, DataValue)
+        within_groups(visible_to(user, DataValue), groups, "dataset__group")
         .filter(indicator_id__in=indicators, period__end_date__lte=as_of)
         .values("indicator_id", "period__code", "period__end_date", "period__start_date")
         .annotate(total=Sum("value"), top=Max("value"))

@@ -23,7 +23,7 @@ from .enums import ApprovalStatus, Operator
 from .models import Approval, DataSet, DataSetIndicator, DataValue, Indicator, Period, ValidationRule
 from .periods import PeriodKey, parse_code
 
-INDICATOR_FIELDS = ["code", "name", "unit", "aggregation", "decimals", "description", "is_active"]
+INDICATOR_FIELDS = ["code", "name", "unit", "aggregation", "decimals", "wording", "description", "is_active"]
 DATASET_FIELDS = ["name", "group", "frequency", "start_date", "end_date", "due_days", "description", "is_active"]
 OPERATOR_TEXT = {Operator.GTE: "不应小于", Operator.LTE: "不应大于", Operator.EQ: "应等于"}
 

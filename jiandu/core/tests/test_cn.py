@@ -20,6 +20,11 @@ from jiandu.core.cn import cn_amount, cn_date, cn_month_day, cn_numeral
         (226500, "吨", "exact", "22.65万吨"),
         (1479000, "次", "exact", "147.9万次"),
         (53, "天", "over", "50余天"),
+        (50, "天", "over", "50天"),  # nothing was rounded away: no 余
+        (300, "万元", "nearly", "300万元"),
+        (2, "期", "numeral", "两期"),
+        (12, "条", "numeral", "十二条"),
+        (120, "条", "numeral", "120条"),
         (12, "轮", "over", "10余轮"),
         (334, "位", "over", "330余位"),
         (80500, "支", "over", "8万余支"),

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "jiandu.reports"
+    label = "reports"
+    verbose_name = "统计报表"
+
+    def ready(self):
+        from . import access  # noqa: F401  (registers the access policy of reports and briefings)
