@@ -7,6 +7,7 @@ from jiandu.hotline import apis as hotline_apis
 from jiandu.organizations.apis import OrgViewSet, UserViewSet
 from jiandu.organizations.site_apis import SiteViewSet
 from jiandu.problems import apis as problem_apis
+from jiandu.reports import apis as report_apis
 from jiandu.sampling import apis as sampling_apis
 from jiandu.stats import apis as stats_apis
 
@@ -23,6 +24,7 @@ problem_apis.register(router)
 sampling_apis.register(router)
 hotline_apis.register(router)
 stats_apis.register(router)
+report_apis.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="token"),

@@ -16,7 +16,9 @@ class Briefing(BaseModel):
     records and data values when generated. `group` is the owning group when the scope is one group (its staff
     see it); a briefing over several groups or the province has none (only the commission sees it)."""
 
+    number = models.CharField(_("期号"), max_length=20)  # 2022年第3期: per issuer and year, a human number
     title = models.CharField(_("标题"), max_length=200)
+    issuer = models.CharField(_("编发单位"), max_length=100)  # the group, or the author's commission office
     group = models.ForeignKey(
         "organizations.Org",
         verbose_name=_("纪检监察组"),
