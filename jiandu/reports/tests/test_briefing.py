@@ -125,7 +125,10 @@ def test_the_docx_is_an_official_briefing_with_the_figures(leader):
     assert "一、总体情况" in body and "电话抽查暗访28次" in body and "近300万元" in body
     assert "2022年5月20日" in body  # dated at the end of the period
     heading = next(p for p in doc.paragraphs if p.text == "一、总体情况")
-    assert heading.runs[0]._r.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "黑体"
+    assert (
+        heading.runs[0]._r.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+        == "黑体"
+    )
     assert AuditEvent.objects.filter(event_type="export", object_id=str(b.pk)).exists()
 
 
@@ -136,7 +139,17 @@ def test_the_command_writes_markdown_and_docx(leader, tmp_path):
     assert all(f in text for f in ARTICLE_FIGURES)
     one = tmp_path / "wjw.docx"
     call_command(
-        "briefing", "--from", "2022-03-01", "--to", "2022-05-20", "--group", "G-WJW", "--format", "docx", "--output", str(one)
+        "briefing",
+        "--from",
+        "2022-03-01",
+        "--to",
+        "2022-05-20",
+        "--group",
+        "G-WJW",
+        "--format",
+        "docx",
+        "--output",
+        str(one),
     )
     body = "\n".join(p.text for p in DocxDocument(str(one)).paragraphs)
     assert "驻省卫健委纪检监察组" in body and "商超" not in body
@@ -163,7 +176,12 @@ def test_generate_edit_and_download_on_the_pages(leader, client):
     assert "section_overview" in form
     r = client.post(
         f"/reports/briefings/{b.pk}/",
-        {"title": "疫情防控监督工作简报", "closing": "下一步，继续压实责任。", "version": b.version, "section_overview": "总体良好。"},
+        {
+            "title": "疫情防控监督工作简报",
+            "closing": "下一步，继续压实责任。",
+            "version": b.version,
+            "section_overview": "总体良好。",
+        },
     )
     assert r.status_code == 302
     b.refresh_from_db()
@@ -198,7 +216,9 @@ def test_the_api_generates_text_markdown_and_docx(leader, client):
     body = r.json()
     assert body["number"] == "2022年第1期" and "电话抽查暗访28次" in body["text"] and body["group"] == wjw.pk
     r = client.post(
-        "/api/v1/briefings/", {"from": "2022-03-01", "to": "2022-05-20", "format": "md"}, content_type="application/json"
+        "/api/v1/briefings/",
+        {"from": "2022-03-01", "to": "2022-05-20", "format": "md"},
+        content_type="application/json",
     )
     assert r.status_code == 201 and "41.4万人次" in r.content.decode()
     r = client.post(
