@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from jiandu.core import attachments
+from jiandu.core import attachments, export_views
 from jiandu.core import views as core_views
 
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", core_views.password_change, name="password_change"),
     path("audit/", core_views.audit_log, name="audit_log"),
+    path("exports/", export_views.export_list, name="export_list"),
+    path("exports/<int:pk>/", export_views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("files/<int:pk>/", attachments.attachment_download, name="attachment"),
     path("files/<int:pk>/thumb/", attachments.attachment_thumbnail, name="attachment_thumb"),
     path("org/", include("jiandu.organizations.urls")),

@@ -206,6 +206,10 @@ JIANDU_WARNING_DAYS = env.int("JIANDU_WARNING_DAYS", default=3)
 JIANDU_WARNING_WORKING_DAYS = env.bool("JIANDU_WARNING_WORKING_DAYS", default=False)
 # 屡查屡犯: a new problem at the same site (or org) in the same category within N days after one was closed.
 JIANDU_REPEAT_WINDOW_DAYS = env.int("JIANDU_REPEAT_WINDOW_DAYS", default=180)
+# Ledger exports: up to this many rows the .xlsx is answered at once; above, it is written in the background
+# (progress page, download link in 我的导出). Background files are deleted after N days.
+JIANDU_EXPORT_SYNC_ROWS = env.int("JIANDU_EXPORT_SYNC_ROWS", default=5000)
+JIANDU_EXPORT_KEEP_DAYS = env.int("JIANDU_EXPORT_KEEP_DAYS", default=7)
 
 # Email for notifications: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -7,4 +7,4 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "监督检查活动"
 
     def ready(self):
-        from . import access  # noqa: F401  (registers the access policies)
+        from . import access, io  # noqa: F401  (registers the access policies and the ledger exports)

@@ -5,13 +5,16 @@ stationed_days (驻点监督天数) and campaign_progress. A liaison sees no act
 liaison could ask for is zero — a covert check cannot leak through a count.
 """
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from itertools import accumulate
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 
 from jiandu.core.access import group_ids, principal, visible_to, within_groups
+from jiandu.core.cn import cn_week
 from jiandu.organizations.enums import COMMISSION_ROLES, OrgKind
 from jiandu.organizations.models import Org, Site
 
@@ -57,11 +60,13 @@ def activities_for(
     org=None,
     site=None,
     q: str = "",
+    groups=None,
 ) -> QuerySet:
-    """The activities `user` may see, filtered. `org` matches the target orgs and the sites' responsible orgs
+    """The activities `user` may see, filtered. `groups` (ids or orgs, several at once) narrows to a report's
+    scope like within_groups. `org` matches the target orgs and the sites' responsible orgs
     in the org's whole subtree; the period matches activities whose date range overlaps it; `q` searches the
     number, title, summary, findings and external participants. Joins what a list row shows (no query per row)."""
-    qs = visible_to(user, Activity)
+    qs = within_groups(visible_to(user, Activity), groups)
     if group is not None and group != "":
         qs = qs.filter(group_id=_pk(group))
     if method:
@@ -123,6 +128,7 @@ class ActivityFilters:
     q: str = ""
     unknown: bool = False  # an id was asked for that the user may not see: the result is empty
     errors: list = field(default_factory=list)
+    groups: tuple = ()  # several groups at once (?group=1&group=2, a report's drill-down); `group` holds one
 
     def as_params(self) -> dict:
         """The filters in use, for the audit record of an export."""
@@ -136,6 +142,7 @@ class ActivityFilters:
             "org": self.org.pk if self.org else None,
             "site": self.site.pk if self.site else None,
             "q": self.q,
+            "groups": [g.pk for g in self.groups] or None,
         }
         return {k: v for k, v in params.items() if v not in ("", None)}
 
@@ -151,6 +158,7 @@ class ActivityFilters:
             org=self.org,
             site=self.site,
             q=self.q,
+            groups=list(self.groups) or None,
         )
         return qs.none() if self.unknown else qs
 
@@ -165,14 +173,19 @@ def _parse_date(value) -> date | None:
         return None
 
 
+def _getlist(params, name: str) -> list:
+    return params.getlist(name) if hasattr(params, "getlist") else [params.get(name)]
+
+
 def parse_filters(user, params) -> ActivityFilters:
     """Filters from query parameters (?group=&method=&topic=&campaign=&date_from=&date_to=&org=&site=&q=),
-    shared by the list page, the export and the API. Ids are resolved among what the user may see."""
+    shared by the list page, the export and the API. Ids are resolved among what the user may see; `group` may
+    repeat (several groups at once, as a report's scope)."""
     unknown = False
 
-    def pick(name, qs):
+    def pick(name, qs, value=None):
         nonlocal unknown
-        raw = (params.get(name) or "").strip()
+        raw = ((params.get(name) if value is None else value) or "").strip()
         if not raw:
             return None
         obj = qs.filter(pk=_pk(raw)).first() if _pk(raw) not in (None, -1) else None
@@ -189,8 +202,17 @@ def parse_filters(user, params) -> ActivityFilters:
     for name, value in (("date_from", date_from), ("date_to", date_to)):
         if (params.get(name) or "").strip() and value is None:
             errors.append(name)
+    group, groups = None, ()
+    raw_groups = [str(v).strip() for v in _getlist(params, "group") if v is not None and str(v).strip()]
+    if len(raw_groups) > 1:
+        ids = {_pk(v) for v in raw_groups}
+        groups = tuple(Org.objects.filter(kind=OrgKind.GROUP, pk__in=ids - {None, -1}).order_by("path"))
+        unknown = unknown or len(groups) < len(ids)
+    elif raw_groups:
+        group = pick("group", Org.objects.filter(kind=OrgKind.GROUP), raw_groups[0])
     return ActivityFilters(
-        group=pick("group", Org.objects.filter(kind=OrgKind.GROUP)),
+        group=group,
+        groups=groups,
         method=method if method in Method.values else "",
         topic=pick("topic", Topic.objects.all()),
         campaign=pick("campaign", visible_to(user, Campaign)),
@@ -214,7 +236,8 @@ def activity_counts(
 ) -> list[dict]:
     """Counts of the activities `user` may see whose range overlaps the period, grouped `by` "group", "method",
     "topic" or "month" (of the start date). Each row: {key, label, count, days} (days: stationed days, whole
-    activities — see stationed_days for days clipped to the period). Ordered by the key's natural order."""
+    activities — see stationed_days for days clipped to the period). Ordered by the key's natural order.
+    "week": the activities under way in each ISO week of the period (key: the Monday, ISO), see _active_per_week."""
     qs = within_groups(visible_to(user, Activity).filter(overlap_q(date_from, date_to)), groups)
     if group is not None:
         qs = qs.filter(group_id=_pk(group))
@@ -267,7 +290,39 @@ def activity_counts(
                 }
             )
         return out
+    if by == "week":
+        return _active_per_week(qs, date_from, date_to)
     raise ValueError(f"unknown grouping {by!r}")
+
+
+def _active_per_week(qs: QuerySet, date_from: date | None, date_to: date | None) -> list[dict]:
+    """Activities under way in each ISO week (clipped to the period): those whose range overlaps the week, the
+    same rule as the list's period filter, so a week's bar and its drill-down agree. Two grouped queries (starts
+    and ends per day, bounded by the days of the period, not by the activities): under way in [a, b] = started
+    on or before b − ended before a."""
+    starts = sorted(qs.values_list("start_date").annotate(n=Count("id")).values_list("start_date", "n"))
+    ends = sorted(
+        qs.annotate(last=Coalesce("end_date", "start_date"))
+        .values_list("last")
+        .annotate(n=Count("id"))
+        .values_list("last", "n")
+    )
+    if not starts:
+        return []
+    first = max(date_from, starts[0][0]) if date_from else starts[0][0]
+    last = min(date_to, ends[-1][0]) if date_to else ends[-1][0]
+    start_days, start_cum = [d for d, _ in starts], list(accumulate(n for _, n in starts))
+    end_days, end_cum = [d for d, _ in ends], list(accumulate(n for _, n in ends))
+    out = []
+    monday = first - timedelta(days=first.weekday())
+    while monday <= last:
+        a, b = max(monday, first), min(monday + timedelta(days=6), last)
+        i, j = bisect_right(start_days, b), bisect_left(end_days, a)
+        count = (start_cum[i - 1] if i else 0) - (end_cum[j - 1] if j else 0)
+        if count:
+            out.append({"key": monday.isoformat(), "label": cn_week(monday), "count": count, "days": 0})
+        monday += timedelta(days=7)
+    return out
 
 
 def stationed_days(user, *, group=None, date_from: date | None = None, date_to: date | None = None, groups=None) -> int:
@@ -285,6 +340,32 @@ def stationed_days(user, *, group=None, date_from: date | None = None, date_to: 
         last = min(end, date_to) if date_to else end
         total += max(0, (last - first).days + 1)
     return total
+
+
+def figures_by_group(
+    user, *, date_from: date | None = None, date_to: date | None = None, groups=None
+) -> dict[int, dict]:
+    """一、监督检查 of the monthly table, per group, over the activities one may see whose range overlaps the
+    period: {"methods": {method: n}, "stationed_days": days of stationed activities inside the period (as in
+    stationed_days), "sites": distinct sites the activities went to}. Three queries, whatever the number of groups."""
+    qs = within_groups(visible_to(user, Activity).filter(overlap_q(date_from, date_to)), groups).order_by()
+    out: dict[int, dict] = {}
+
+    def of(group_id: int) -> dict:
+        return out.setdefault(group_id, {"methods": {}, "stationed_days": 0, "sites": 0})
+
+    for group_id, method, n in qs.values_list("group_id", "method").annotate(n=Count("id")):
+        of(group_id)["methods"][method] = n
+    stationed = qs.filter(method=Method.STATIONED).values_list("group_id", "start_date", "end_date")
+    for group_id, start, end in stationed:
+        end = end or start
+        first = max(start, date_from) if date_from else start
+        last = min(end, date_to) if date_to else end
+        of(group_id)["stationed_days"] += max(0, (last - first).days + 1)
+    through = Activity.sites.through.objects.filter(activity__in=qs.values("pk"))
+    for row in through.values("activity__group_id").annotate(n=Count("site_id", distinct=True)):
+        of(row["activity__group_id"])["sites"] = row["n"]
+    return out
 
 
 # --- Campaigns ---

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
+    path("campaigns/export.xlsx", views.campaign_export, name="campaign_export"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
 ]

@@ -4,16 +4,15 @@ gallery, xlsx export and import. Records come from selectors / core.access; ever
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiandu.core import exports
 from jiandu.core.access import access, can, require, visible_to
 from jiandu.core.attachments import attachments_of
 from jiandu.core.errors import Conflict, ImportFailed, ValidationFailed
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 
 from . import campaign_services, io, selectors, services
 from .enums import CONFIDENTIAL_METHODS, METHOD_CSS, AttachmentPurpose, Method
@@ -31,7 +30,7 @@ def _method_context() -> dict:
 
 
 def _query(request, drop=("page",)) -> str:
-    return urlencode({k: v for k, v in request.GET.items() if k not in drop and v})
+    return urlencode([(k, v) for k, values in request.GET.lists() if k not in drop for v in values if v])
 
 
 # --- Activities ---
@@ -208,16 +207,8 @@ def site_options(request):
 @login_required
 @require_GET
 def activity_export(request):
-    """The filtered ledger as .xlsx (also the import template); audited as an export."""
-    require(request.user, "export", Activity)
-    filters = selectors.parse_filters(request.user, request.GET)
-    data, _count = io.activity_export(
-        actor=request.user, activities=filters.apply(request.user), filters=filters.as_params()
-    )
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    filename = f"监督检查活动台账_{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
+    """The filtered ledger as .xlsx (also the import template), at once or in the background; audited."""
+    return exports.respond(request, "activities")
 
 
 @login_required
@@ -269,8 +260,17 @@ def campaign_list(request):
             "group_id": request.GET.get("group", ""),
             "q": request.GET.get("q", ""),
             "can_create": can(request.user, "create", Campaign),
+            "can_export": can(request.user, "export", Campaign),
+            "export_query": _query(request),
         },
     )
+
+
+@login_required
+@require_GET
+def campaign_export(request):
+    """专项监督台账: the filtered campaigns with their targets and progress, as .xlsx; audited."""
+    return exports.respond(request, "campaigns")
 
 
 @login_required

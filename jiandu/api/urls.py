@@ -29,5 +29,6 @@ report_apis.register(router)
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="token"),
     path("files/<int:pk>/", AttachmentFile.as_view(), name="api-file"),
+    path("dashboard/", include("jiandu.reports.apis_dashboard")),
     path("", include(router.urls)),
 ]

@@ -103,6 +103,12 @@ def cn_date(value: date | datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def cn_week(value: date) -> str:
+    """2022年第11周 — the ISO week (Monday to Sunday) of a date, for weekly charts."""
+    year, week, _ = value.isocalendar()
+    return f"{year}年第{week}周"
+
+
 def cn_month_day(value: date) -> str:
     """4月28日, as in the article's photo captions."""
     return f"{value.month}月{value.day}日"

@@ -21,3 +21,18 @@ class EventType(models.TextChoices):
 class Outcome(models.TextChoices):
     SUCCESS = "success", _("成功")
     FAILURE = "failure", _("失败")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")  # created, waiting for the task queue
+    RUNNING = "running", _("导出中")  # the task is writing rows
+    DONE = "done", _("已完成")  # the file is ready to download
+    FAILED = "failed", _("失败")  # stopped with a message; no file is kept
+
+
+EXPORT_STATUS_CSS = {
+    ExportStatus.QUEUED: "text-bg-secondary",
+    ExportStatus.RUNNING: "text-bg-primary",
+    ExportStatus.DONE: "text-bg-success",
+    ExportStatus.FAILED: "text-bg-danger",
+}

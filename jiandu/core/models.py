@@ -3,7 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import EventType, Outcome
+from .enums import EventType, ExportStatus, Outcome
 
 
 class BaseModel(models.Model):
@@ -103,3 +103,52 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.mime_type.startswith("image/")
+
+
+class ExportJob(models.Model):
+    """A ledger export too large to answer at once (jiandu.core.exports): written by the task queue, as its
+    owner, into a file under MEDIA_ROOT/exports/ that only the owner may download. Deleted after
+    settings.JIANDU_EXPORT_KEEP_DAYS by a daily job."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    name = models.CharField(_("台账代码"), max_length=64)  # the key of the ledger in the export registry
+    title = models.CharField(_("台账"), max_length=200)
+    params = models.JSONField(_("筛选条件"), default=dict, blank=True)  # {"query": {key: [values]}, "kwargs": {}}
+    status = models.CharField(_("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    done_rows = models.PositiveIntegerField(_("已导出行数"), default=0)
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", max_length=255, blank=True)
+    filename = models.CharField(_("文件名"), max_length=200)
+    error = models.TextField(_("失败原因"), blank=True)
+    ip = models.GenericIPAddressField(_("客户端IP"), null=True, blank=True)  # for the audit event the task writes
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ExportStatus.values), name="core_exportjob_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}（{self.get_status_display()}）"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.done_rows * 100 // self.total)
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)

@@ -3,7 +3,7 @@
 from jiandu.organizations.enums import Role
 
 from .access import Policy, register
-from .models import AuditEvent
+from .models import AuditEvent, ExportJob
 
 
 @register(AuditEvent)
@@ -15,3 +15,14 @@ class AuditEventPolicy(Policy):
 
     def allows(self, p, action, obj):
         return action in ("view", "verify") and p.has(Role.AUDIT_ADMIN)
+
+
+@register(ExportJob)
+class ExportJobPolicy(Policy):
+    """A background export belongs to the one who asked for it: nobody else sees it or its file (404)."""
+
+    def visible(self, p, qs):
+        return qs.filter(owner_id=p.user_id)
+
+    def allows(self, p, action, obj):
+        return action in ("view", "download") and not isinstance(obj, type) and obj.owner_id == p.user_id

@@ -2,12 +2,11 @@
 
 from django.utils import timezone
 
-from jiandu.core import audit
-from jiandu.core.access import require
+from jiandu.core import exports
 from jiandu.core.deadlines import Warning
-from jiandu.core.enums import EventType
-from jiandu.core.xlsx import Column, write_workbook
+from jiandu.core.xlsx import Column
 
+from . import selectors
 from .enums import DocumentKind, DocumentStatus, RecipientStatus
 from .models import Document
 from .selectors import with_recipient_warnings, with_warnings
@@ -40,7 +39,7 @@ TRACKING_COLUMNS = [
     Column("reply_text", "回复内容", 50),
 ]
 
-CHUNK = 1000
+CHUNK = exports.CHUNK
 
 
 def _warning_label(colour: str) -> str:
@@ -51,11 +50,11 @@ def _local(dt):
     return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else None
 
 
-def document_rows(documents):
-    """Ledger rows of documents from selectors.documents_for, in chunks (the recipients are prefetched)."""
-    total = documents.count()
-    for start in range(0, total, CHUNK):
-        for d in with_warnings(documents[start : start + CHUNK]):
+def document_rows(documents, user=None):
+    """Ledger rows of documents from selectors.documents_for, in chunks (the recipients one may see are
+    prefetched per chunk: no query per row)."""
+    for chunk in exports.chunks(documents, CHUNK):
+        for d in with_warnings(chunk):
             yield {
                 "number": d.number or "（草稿）",
                 "kind": str(DocumentKind(d.kind).label),
@@ -70,10 +69,10 @@ def document_rows(documents):
             }
 
 
-def tracking_rows(rows):
-    total = rows.count()
-    for start in range(0, total, CHUNK):
-        for r in with_recipient_warnings(rows[start : start + CHUNK]):
+def tracking_rows(rows, user=None):
+    """Rows of the reply tracking (one per recipient of a sent document), document and org joined."""
+    for chunk in exports.chunks(rows, CHUNK):
+        for r in with_recipient_warnings(chunk):
             d = r.document
             yield {
                 "number": d.number,
@@ -91,25 +90,35 @@ def tracking_rows(rows):
             }
 
 
-def _export(actor, title: str, columns, rows, filters: dict | None) -> tuple[bytes, int]:
-    require(actor, "export", Document)
-    rows = list(rows)
-    data = write_workbook(title, columns, rows)
-    audit.record(
-        EventType.EXPORT,
-        actor=actor,
-        object_type="documents.document",
-        object_repr=title,
-        details={"count": len(rows), "filters": filters or {}, "format": "xlsx"},
+def select_documents(user, params) -> exports.Selection:
+    """The document list's filters, as on the list page."""
+    filters = selectors.parse_filters(user, params)
+    return exports.Selection(selectors.apply_filters(user, filters), filters.as_params())
+
+
+def select_replies(user, params) -> exports.Selection:
+    """The reply tracking's filters (statuses of the recipient rows), as on the tracking page."""
+    filters = selectors.parse_filters(user, params, statuses=RecipientStatus.values)
+    return exports.Selection(selectors.apply_tracking_filters(user, filters), filters.as_params())
+
+
+DOCUMENTS = exports.register(
+    exports.Ledger(
+        name="documents",
+        title="监督文书台账",
+        model=Document,
+        columns=DOCUMENT_COLUMNS,
+        select=select_documents,
+        rows=document_rows,
     )
-    return data, len(rows)
-
-
-def document_export(*, actor, documents, filters: dict | None = None) -> tuple[bytes, int]:
-    """The document ledger (监督文书台账) of `documents` (already scoped to `actor`) as .xlsx; audited."""
-    return _export(actor, "监督文书台账", DOCUMENT_COLUMNS, document_rows(documents), filters)
-
-
-def reply_export(*, actor, rows, filters: dict | None = None) -> tuple[bytes, int]:
-    """The reply tracking (回复跟踪) of recipient rows (already scoped to `actor`) as .xlsx; audited."""
-    return _export(actor, "文书回复跟踪", TRACKING_COLUMNS, tracking_rows(rows), filters)
+)
+REPLIES = exports.register(
+    exports.Ledger(
+        name="document_replies",
+        title="文书回复跟踪",
+        model=Document,
+        columns=TRACKING_COLUMNS,
+        select=select_replies,
+        rows=tracking_rows,
+    )
+)

@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from jiandu.core.access import principal, visible_to, within_groups
+from jiandu.core.cn import cn_week
 from jiandu.core.deadlines import Warning, warning_for, warning_q
 from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind, Role
 from jiandu.organizations.models import Assignment, Org
@@ -101,10 +102,12 @@ class DocumentFilters:
     date_to: date | None = None
     q: str = ""
     invalid_ref: bool = False  # a group or org was asked for but is not visible: the result is empty
+    groups: tuple = ()  # several groups at once (?group=1&group=2, a report's drill-down); `group` holds one
 
     def as_params(self) -> dict:
         params = {
             "group": self.group.pk if self.group else None,
+            "groups": [g.pk for g in self.groups] or None,
             "kind": self.kind,
             "status": self.status,
             "warning": self.warning,
@@ -135,17 +138,39 @@ def _visible_org(user, value, **extra) -> tuple[Org | None, bool]:
     return org, org is None
 
 
+# The status filter of the document list: the statuses, and all sent documents (every status but draft).
+SENT = "sent"
+STATUS_FILTERS = [(SENT, "已发出（除草稿）"), *DocumentStatus.choices]
+
+
+def _groups(user, params) -> tuple[Org | None, tuple, bool]:
+    """(one group, several groups, invalid) from ?group= (which may repeat)."""
+    raw = params.getlist("group") if hasattr(params, "getlist") else [params.get("group")]
+    raw = [str(v).strip() for v in raw if v is not None and str(v).strip()]
+    if len(raw) <= 1:
+        group, bad = _visible_org(user, raw[0] if raw else None, kind=OrgKind.GROUP)
+        return group, (), bad
+    try:
+        ids = {int(v) for v in raw}
+    except ValueError:
+        return None, (), True
+    groups = tuple(visible_to(user, Org).filter(pk__in=ids, kind=OrgKind.GROUP).order_by("path"))
+    return None, groups, len(groups) < len(ids)
+
+
 def parse_filters(user, params, *, statuses=None) -> DocumentFilters:
-    """Filters from query parameters (?group=&kind=&status=&warning=&org=&from=&to=&q=)."""
-    group, bad_group = _visible_org(user, params.get("group"), kind=OrgKind.GROUP)
+    """Filters from query parameters (?group=&kind=&status=&warning=&org=&from=&to=&q=); `group` may repeat
+    (several groups at once, as a report's scope); the list's status may also be `sent` (every status but draft)."""
+    group, groups, bad_group = _groups(user, params)
     org, bad_org = _visible_org(user, params.get("org"))
     kind = params.get("kind", "")
     status = params.get("status", "")
     warning = params.get("warning", "")
     return DocumentFilters(
         group=group,
+        groups=groups,
         kind=kind if kind in DocumentKind.values else "",
-        status=status if status in (statuses or DocumentStatus.values) else "",
+        status=status if status in (statuses or [*DocumentStatus.values, SENT]) else "",
         warning=warning if warning in WARNING_FILTERS else "",
         org=org,
         date_from=_date(params.get("from")),
@@ -166,15 +191,19 @@ def documents_for(
     date_from: date | None = None,
     date_to: date | None = None,
     q: str = "",
+    groups=None,
 ) -> QuerySet:
     """The documents `user` may see, filtered, with the group and the recipient rows one may see prefetched
-    (as `shown_recipients`), so a list shows recipients and colours without a query per row."""
-    qs = visible_to(user, Document)
+    (as `shown_recipients`), so a list shows recipients and colours without a query per row. `groups` (several
+    at once) narrows like within_groups; status `sent` is every status but draft."""
+    qs = within_groups(visible_to(user, Document), groups)
     if group is not None:
         qs = qs.filter(group=group)
     if kind:
         qs = qs.filter(kind=kind)
-    if status:
+    if status == SENT:
+        qs = qs.exclude(status=DocumentStatus.DRAFT)
+    elif status:
         qs = qs.filter(status=status)
     if warning:
         qs = qs.filter(warning_filter(user, warning))
@@ -209,6 +238,7 @@ def apply_filters(user, filters: DocumentFilters) -> QuerySet:
         date_from=filters.date_from,
         date_to=filters.date_to,
         q=filters.q,
+        groups=list(filters.groups) or None,
     )
 
 
@@ -352,14 +382,15 @@ def with_recipient_warnings(rows, *, on: date | None = None) -> list:
 
 # --- Counts for the reports module ---
 
-COUNT_BY = ("group", "kind", "month", "status")
+COUNT_BY = ("group", "kind", "month", "status", "week")
 
 
 def document_counts(
     user, *, by: str, date_from: date | None = None, date_to: date | None = None, groups=None
 ) -> list[dict]:
     """Numbers of sent documents (by issue date in the period) one may see, per group, kind, month or status:
-    [{"key", "label", "count"}], in a stable order. E.g. 驻省卫健委组 … 21 in March–May 2022."""
+    [{"key", "label", "count"}], in a stable order. E.g. 驻省卫健委组 … 21 in March–May 2022. "week": per ISO
+    week of the issue date (key: the Monday, ISO)."""
     if by not in COUNT_BY:
         raise ValueError(f"by must be one of {COUNT_BY}")
     qs = within_groups(visible_to(user, Document).exclude(status=DocumentStatus.DRAFT), groups)
@@ -379,9 +410,102 @@ def document_counts(
             m = m.date() if hasattr(m, "date") and callable(m.date) else m
             out.append({"key": f"{m:%Y-%m}", "label": f"{m.year}年{m.month}月", "count": r["n"]})
         return out
+    if by == "week":
+        rows = qs.annotate(w=TruncWeek("issued_on")).values("w").annotate(n=Count("id")).order_by("w")
+        return [{"key": r["w"].isoformat(), "label": cn_week(r["w"]), "count": r["n"]} for r in rows]
     enum = DocumentKind if by == "kind" else DocumentStatus
     counts = dict(qs.values_list(by).annotate(n=Count("id")).values_list(by, "n"))
     return [{"key": v, "label": str(label), "count": counts[v]} for v, label in enum.choices if counts.get(v)]
+
+
+def kind_counts_by_group(
+    user, *, date_from: date | None = None, date_to: date | None = None, groups=None
+) -> dict[int, dict[str, int]]:
+    """Sent documents one may see, issued in the period, per group and kind (the monthly table's 份数 by kind).
+    One grouped query: {group id: {kind: n}}."""
+    qs = within_groups(visible_to(user, Document).exclude(status=DocumentStatus.DRAFT), groups)
+    if date_from:
+        qs = qs.filter(issued_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(issued_on__lte=date_to)
+    out: dict[int, dict[str, int]] = {}
+    for group_id, kind, n in qs.order_by().values_list("group_id", "kind").annotate(n=Count("id")):
+        out.setdefault(group_id, {})[kind] = n
+    return out
+
+
+@dataclass
+class ReplyTimeliness:
+    """Replies of recipients to documents with a reply deadline, as they stood on a day (from dates only)."""
+
+    on_time: int = 0  # replied on or before the deadline
+    late: int = 0  # replied after the deadline
+    missed: int = 0  # deadline passed, no reply yet
+    pending: int = 0  # no reply yet, deadline not passed
+
+    @property
+    def due(self) -> int:
+        """Replies due: those given, and those whose deadline has passed."""
+        return self.on_time + self.late + self.missed
+
+    @property
+    def rate(self) -> float | None:
+        """按期回复率 in percent: replies on time / replies due."""
+        return round(100 * self.on_time / self.due, 1) if self.due else None
+
+    def add(self, other: "ReplyTimeliness") -> None:
+        self.on_time += other.on_time
+        self.late += other.late
+        self.missed += other.missed
+        self.pending += other.pending
+
+
+REPLY_TIMELINESS_BY = {"org": "org_id", "group": "document__group_id"}
+
+
+def reply_timeliness(
+    user,
+    *,
+    by: str = "org",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    on: date | None = None,
+    groups=None,
+) -> dict[int, ReplyTimeliness]:
+    """回复及时性 per recipient org (by="org") or per owning group (by="group"), over the recipient rows one may
+    see of sent documents with a reply deadline, issued in the period, as they stood on `on` (default today).
+    Timeliness is computed from the dates (the day of replied_at in Asia/Shanghai against reply_due_on), never
+    typed in; a reply given after `on` counts as not given yet. One grouped query: {key: ReplyTimeliness}."""
+    if by not in REPLY_TIMELINESS_BY:
+        raise ValueError(f"by must be one of {tuple(REPLY_TIMELINESS_BY)}")
+    on = on or timezone.localdate()
+    qs = (
+        visible_to(user, DocumentRecipient)
+        .exclude(document__status=DocumentStatus.DRAFT)
+        .filter(document__reply_due_on__isnull=False)
+    )
+    qs = within_groups(qs, groups, "document__group")
+    if date_from:
+        qs = qs.filter(document__issued_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(document__issued_on__lte=date_to)
+    replied = Q(replied_at__isnull=False, replied_at__date__lte=on)
+    due = F("document__reply_due_on")
+    key = REPLY_TIMELINESS_BY[by]
+    rows = (
+        qs.order_by()
+        .values(key)
+        .annotate(
+            on_time=Count("id", filter=replied & Q(replied_at__date__lte=due)),
+            late=Count("id", filter=replied & Q(replied_at__date__gt=due)),
+            missed=Count("id", filter=~replied & Q(document__reply_due_on__lt=on)),
+            pending=Count("id", filter=~replied & Q(document__reply_due_on__gte=on)),
+        )
+    )
+    return {
+        r[key]: ReplyTimeliness(on_time=r["on_time"], late=r["late"], missed=r["missed"], pending=r["pending"])
+        for r in rows
+    }
 
 
 # --- To-do ---

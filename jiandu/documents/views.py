@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiandu.core import exports
 from jiandu.core.access import access, can, group_ids, principal, require, visible_to
 from jiandu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiandu.core.forms import show_error
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind
 from jiandu.organizations.models import Org
 
-from . import io, selectors, services
+from . import selectors, services
 from .access import may_set_numbering
 from .docx import DOCX_CONTENT_TYPE, document_docx
 from .enums import DocumentKind, DocumentStatus, RecipientStatus
@@ -49,7 +49,7 @@ def _filter_context(request, filters, *, statuses) -> dict:
         "statuses": statuses,
         "warnings": WARNING_CHOICES,
         "params": {k: v for k, v in request.GET.items() if k != "page" and v},
-        "export_query": urlencode({k: v for k, v in request.GET.items() if k != "page" and v}),
+        "export_query": urlencode([(k, v) for k, vs in request.GET.lists() if k != "page" for v in vs if v]),
     }
 
 
@@ -72,7 +72,7 @@ def document_list(request):
             "can_create": can(request.user, "create", Document),
             "can_export": can(request.user, "export", Document),
             "can_numbering": can(request.user, "change", NumberingRule),
-            **_filter_context(request, filters, statuses=DocumentStatus.choices),
+            **_filter_context(request, filters, statuses=selectors.STATUS_FILTERS),
         },
     )
 
@@ -80,12 +80,9 @@ def document_list(request):
 @login_required
 @require_GET
 def document_export(request):
-    """The filtered ledger as .xlsx (编号, 文种, 标题, 纪检监察组, 主送单位, …); audited as an export."""
-    filters = selectors.parse_filters(request.user, request.GET)
-    data, _count = io.document_export(
-        actor=request.user, documents=selectors.apply_filters(request.user, filters), filters=filters.as_params()
-    )
-    return _download(data, f"监督文书台账_{timezone.localdate():%Y%m%d}.xlsx", XLSX_CONTENT_TYPE)
+    """The filtered ledger as .xlsx (编号, 文种, 标题, 纪检监察组, 主送单位, …), at once or in the background;
+    audited as an export."""
+    return exports.respond(request, "documents")
 
 
 # --- Reply tracking ---
@@ -114,11 +111,8 @@ def reply_tracking(request):
 @login_required
 @require_GET
 def reply_export(request):
-    filters = selectors.parse_filters(request.user, request.GET, statuses=RecipientStatus.values)
-    data, _count = io.reply_export(
-        actor=request.user, rows=selectors.apply_tracking_filters(request.user, filters), filters=filters.as_params()
-    )
-    return _download(data, f"文书回复跟踪_{timezone.localdate():%Y%m%d}.xlsx", XLSX_CONTENT_TYPE)
+    """The filtered reply tracking as .xlsx, at once or in the background; audited as an export."""
+    return exports.respond(request, "document_replies")
 
 
 # --- Detail and workflow ---

@@ -47,7 +47,7 @@ class HotlinePolicy(Policy):
         if isinstance(obj, type):
             if action == "create":
                 return p.has(Role.OFFICE_STAFF, *GROUP_ROLES)
-            return action == "view" and p.has(*BUSINESS_ROLES)
+            return action in ("view", "export") and p.has(*BUSINESS_ROLES)
         if action == "view":
             return True
         if action == "change":

@@ -7,4 +7,4 @@ class HotlineConfig(AppConfig):
     verbose_name = "热线监督"
 
     def ready(self):
-        from . import access, todo  # noqa: F401  (registers the access policies and the to-do provider)
+        from . import access, io, todo  # noqa: F401  (registers the access policies, ledger exports, to-do)

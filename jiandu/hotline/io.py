@@ -1,15 +1,16 @@
-"""xlsx ledgers of the hotline module (DESIGN §7): cases (callers masked) and test calls; audited exports."""
+"""xlsx ledgers of the hotline module (DESIGN §7): cases (callers masked), test calls, the hotline registry; audited
+exports through jiandu.core.exports."""
 
 from django.utils import timezone
 
-from jiandu.core import audit
-from jiandu.core.access import require
+from jiandu.core import exports
+from jiandu.core.access import can
 from jiandu.core.deadlines import Warning
-from jiandu.core.enums import EventType
-from jiandu.core.xlsx import Column, write_workbook
+from jiandu.core.xlsx import Column
 
+from . import selectors
 from .enums import CaseStatus, Satisfaction, TestCallStatus
-from .models import HotlineCase, TestCall
+from .models import Hotline, HotlineCase, TestCall
 from .selectors import with_case_display
 
 CASE_COLUMNS = [
@@ -48,7 +49,7 @@ CALL_COLUMNS = [
     Column("note", "情况记录", 40),
 ]
 
-CHUNK = 1000
+CHUNK = exports.CHUNK
 
 
 def _local(dt):
@@ -59,11 +60,10 @@ def _yes_no(v):
     return "" if v is None else ("是" if v else "否")
 
 
-def case_rows(cases):
-    """Ledger rows: the caller is ALWAYS masked, whoever exports."""
-    total = cases.count()
-    for start in range(0, total, CHUNK):
-        for c in with_case_display(cases[start : start + CHUNK]):
+def case_rows(cases, user=None):
+    """Ledger rows: the caller is ALWAYS masked, whoever exports. Hotline, group, org, problem joined."""
+    for chunk in exports.chunks(cases, CHUNK):
+        for c in with_case_display(chunk):
             yield {
                 "number": c.number,
                 "hotline": c.hotline.name,
@@ -90,7 +90,8 @@ def _result(call) -> str:
     return "合格" if call.status == TestCallStatus.DONE else ""
 
 
-def call_rows(calls):
+def call_rows(calls, user=None):
+    """Ledger rows of test calls (hotline, group, caller and problem joined)."""
     for c in calls.iterator(chunk_size=CHUNK):
         yield {
             "hotline": c.hotline.name,
@@ -110,25 +111,88 @@ def call_rows(calls):
         }
 
 
-def _export(actor, model, title: str, columns, rows, filters: dict | None) -> tuple[bytes, int]:
-    require(actor, "export", model)
-    rows = list(rows)
-    data = write_workbook(title, columns, rows)
-    audit.record(
-        EventType.EXPORT,
-        actor=actor,
-        object_type=model._meta.label_lower,
-        object_repr=title,
-        details={"count": len(rows), "filters": filters or {}, "format": "xlsx"},
+HOTLINE_COLUMNS = [
+    Column("name", "热线名称", 24),
+    Column("number", "号码", 14),
+    Column("operating_org", "运营单位", 26),
+    Column("group", "纪检监察组", 26),
+    Column("hours", "服务时间", 16),
+    Column("status", "状态", 8),
+    Column("cases", "工单数", 10),
+    Column("calls", "暗访测试次数", 12),
+    Column("answer_rate", "接通率", 10),
+    Column("mean_wait", "平均等待秒数", 12),
+    Column("mean_score", "平均评分", 10),
+    Column("failed", "不合格次数", 10),
+]
+
+
+def hotline_rows(hotlines, user):
+    """The registry with each hotline's cases and test-call scorecard, as on the page: the test-call columns
+    stay empty for whoever may not see test calls (confidential). Three queries in all."""
+    see_calls = can(user, "view", TestCall)
+    cards = {c.hotline_id: c for c in selectors.test_call_scorecard(user)} if see_calls else {}
+    cases = selectors.case_counts_by_hotline(user)
+    for h in hotlines.iterator(chunk_size=CHUNK):
+        card = cards.get(h.pk)
+        yield {
+            "name": h.name,
+            "number": h.number,
+            "operating_org": h.operating_org.name,
+            "group": h.group.name if h.group_id else "",
+            "hours": h.hours,
+            "status": "启用" if h.is_active else "停用",
+            "cases": cases.get(h.pk, 0),
+            "calls": (card.done if card else 0) if see_calls else None,
+            "answer_rate": f"{card.answer_rate:.1%}" if card and card.answer_rate is not None else None,
+            "mean_wait": card.mean_wait if card else None,
+            "mean_score": card.mean_score if card else None,
+            "failed": (card.failed if card else 0) if see_calls else None,
+        }
+
+
+def select_cases(user, params) -> exports.Selection:
+    filters = selectors.parse_case_filters(user, params)
+    return exports.Selection(selectors.apply_case_filters(user, filters), filters.as_params())
+
+
+def select_calls(user, params) -> exports.Selection:
+    filters = selectors.parse_call_filters(params)
+    return exports.Selection(selectors.apply_call_filters(user, filters), filters.as_params())
+
+
+def select_hotlines(user, params) -> exports.Selection:
+    return exports.Selection(selectors.hotlines_for(user))
+
+
+CASES = exports.register(
+    exports.Ledger(
+        name="hotline_cases",
+        title="热线工单台账",
+        model=HotlineCase,
+        columns=CASE_COLUMNS,
+        select=select_cases,
+        rows=case_rows,
     )
-    return data, len(rows)
-
-
-def case_export(*, actor, cases, filters: dict | None = None) -> tuple[bytes, int]:
-    """热线工单台账 of `cases` (already scoped to `actor`), callers masked; audited as EXPORT."""
-    return _export(actor, HotlineCase, "热线工单台账", CASE_COLUMNS, case_rows(cases), filters)
-
-
-def call_export(*, actor, calls, filters: dict | None = None) -> tuple[bytes, int]:
-    """暗访测试台账 (confidential: commission and groups only); audited as EXPORT."""
-    return _export(actor, TestCall, "暗访测试台账", CALL_COLUMNS, call_rows(calls), filters)
+)
+CALLS = exports.register(
+    exports.Ledger(
+        name="test_calls",
+        title="暗访测试台账",
+        model=TestCall,
+        columns=CALL_COLUMNS,
+        select=select_calls,
+        rows=call_rows,
+    )
+)
+HOTLINES = exports.register(
+    exports.Ledger(
+        name="hotlines",
+        title="服务热线台账",
+        sheet="服务热线",
+        model=Hotline,
+        columns=HOTLINE_COLUMNS,
+        select=select_hotlines,
+        rows=hotline_rows,
+    )
+)

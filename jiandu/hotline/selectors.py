@@ -2,10 +2,10 @@
 the caller masked, counts and the test-call scorecard for the reports module. Test calls come through
 visible_to only, so a liaison's counts are empty (confidential)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -182,12 +182,17 @@ class CallFilters:
     result: str = ""  # "failed" / "passed"
     date_from: date | None = None
     date_to: date | None = None
+    groups: tuple = ()  # group orgs (?group=, may repeat: a report's scope)
+    connected: str = ""  # "1" connected / "0" not connected (of the calls made)
+    unknown_group: bool = False  # a group id that is no group: the result is empty
 
     def as_params(self) -> dict:
         params = {
             "hotline": self.hotline,
             "status": self.status,
             "result": self.result,
+            "group": [g.pk for g in self.groups] or None,
+            "connected": self.connected,
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
         }
@@ -195,9 +200,17 @@ class CallFilters:
 
 
 def parse_call_filters(params) -> CallFilters:
+    """Filters from ?hotline=&status=&result=&connected=&from=&to=&group= (group may repeat)."""
     status = params.get("status") or ""
     result = params.get("result") or ""
+    connected = params.get("connected") or ""
+    raw = params.getlist("group") if hasattr(params, "getlist") else [params.get("group")]
+    ids = {_int(v) for v in raw if v not in (None, "")}
+    groups = tuple(Org.objects.filter(pk__in=ids - {None}, kind=OrgKind.GROUP).order_by("path")) if ids else ()
     return CallFilters(
+        groups=groups,
+        connected=connected if connected in ("1", "0") else "",
+        unknown_group=len(groups) < len(ids),
         hotline=_int(params.get("hotline")),
         status=status if status in TestCallStatus.values else "",
         result=result if result in ("failed", "passed") else "",
@@ -211,7 +224,11 @@ def calls_for(user) -> QuerySet:
 
 
 def apply_call_filters(user, f: CallFilters) -> QuerySet:
-    qs = calls_for(user)
+    qs = within_groups(calls_for(user), f.groups or None)
+    if f.unknown_group:
+        return qs.none()
+    if f.connected:
+        qs = qs.filter(status=TestCallStatus.DONE, connected=f.connected == "1")
     if f.hotline:
         qs = qs.filter(hotline_id=f.hotline)
     if f.status:
@@ -278,6 +295,72 @@ def test_call_scorecard(
     return [_scorecard(r, r["hotline__name"]) for r in rows]
 
 
+@dataclass
+class CallTotals:
+    """Test calls summed, so that several hotlines (or groups) can be added up before taking rates and means."""
+
+    planned: int = 0
+    done: int = 0
+    connected: int = 0
+    scored: int = 0  # done calls with a quality score
+    score_sum: int = 0
+    hotline_ids: set = field(default_factory=set)
+
+    @property
+    def answer_rate(self) -> float | None:
+        """接通率 in percent: connected / done."""
+        return round(100 * self.connected / self.done, 1) if self.done else None
+
+    @property
+    def mean_score(self) -> float | None:
+        """平均得分 (1–5) over the scored calls."""
+        return round(self.score_sum / self.scored, 2) if self.scored else None
+
+    def add(self, other: "CallTotals") -> None:
+        self.planned += other.planned
+        self.done += other.done
+        self.connected += other.connected
+        self.scored += other.scored
+        self.score_sum += other.score_sum
+        self.hotline_ids |= other.hotline_ids
+
+
+CALL_TOTALS_BY = {"group": "group_id", "operating_org": "hotline__operating_org_id"}
+
+
+def test_call_totals(
+    user, *, by: str = "group", period: tuple[date | None, date | None] = (None, None), groups=None
+) -> dict[int, CallTotals]:
+    """暗访测试 summed per group (by="group") or per org that runs the hotline (by="operating_org"), over the
+    calls one may see planned in the period (as test_call_scorecard). Sums, not averages, so callers can roll
+    several hotlines up. One grouped query: {key: CallTotals}. A liaison sees none (confidential)."""
+    if by not in CALL_TOTALS_BY:
+        raise ValueError(f"by must be one of {tuple(CALL_TOTALS_BY)}")
+    key = CALL_TOTALS_BY[by]
+    qs = within_groups(visible_to(user, TestCall), groups).filter(_period_q("planned_at", *period)).order_by()
+    done = Q(status=TestCallStatus.DONE)
+    rows = qs.values(key, "hotline_id").annotate(
+        planned=Count("pk", filter=Q(status=TestCallStatus.PLANNED)),
+        done=Count("pk", filter=done),
+        connected=Count("pk", filter=done & Q(connected=True)),
+        scored=Count("pk", filter=done & Q(quality_score__isnull=False)),
+        score_sum=Sum("quality_score", filter=done & Q(quality_score__isnull=False)),
+    )
+    out: dict[int, CallTotals] = {}
+    for r in rows:
+        out.setdefault(r[key], CallTotals()).add(
+            CallTotals(
+                planned=r["planned"],
+                done=r["done"],
+                connected=r["connected"],
+                scored=r["scored"],
+                score_sum=r["score_sum"] or 0,
+                hotline_ids={r["hotline_id"]},
+            )
+        )
+    return out
+
+
 def test_call_series(user, hotline: Hotline) -> list[dict]:
     """The hotline's done calls in time order, for the chart: date, wait seconds, score, connected."""
     rows = visible_to(user, TestCall).filter(hotline=hotline, status=TestCallStatus.DONE).order_by("called_at")
@@ -298,6 +381,7 @@ CASE_GROUPINGS = {
     "routed_org": "routed_org__name",
     "category": "category",
     "group": "group__name",
+    "group_id": "group_id",  # the monthly table: keyed by the group's id
 }
 
 

@@ -6,6 +6,7 @@ app_name = "hotline"
 urlpatterns = [
     path("", views.hotline_list, name="hotline_list"),
     path("new/", views.hotline_create, name="hotline_create"),
+    path("export.xlsx", views.hotline_export, name="hotline_export"),
     path("<int:pk>/", views.hotline_detail, name="hotline_detail"),
     path("<int:pk>/edit/", views.hotline_edit, name="hotline_edit"),
     path("cases/", views.case_list, name="case_list"),

@@ -56,6 +56,8 @@ class AssignmentPolicy(Policy):
     def allows(self, p, action, obj):
         if action in ("create", "change", "delete"):
             return p.has(Role.OFFICE_STAFF, Role.SYSTEM_ADMIN)
+        if action == "export":  # like the org tree's ledger
+            return p.has(*TREE_KEEPERS, Role.COMMISSION_LEADER)
         return action == "view"
 
 

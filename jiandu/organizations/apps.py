@@ -7,4 +7,4 @@ class OrganizationsConfig(AppConfig):
     verbose_name = "组织机构"
 
     def ready(self):
-        from . import access  # noqa: F401  (registers the access policies)
+        from . import access, org_io, site_services  # noqa: F401  (access policies; ledger exports)

@@ -7,19 +7,20 @@ row first and reports every error as (row, column, message); only a clean file i
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import CharField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, LPad
 
-from jiandu.core import audit
-from jiandu.core.access import require, visible_to
+from jiandu.core import audit, exports
+from jiandu.core.access import require
 from jiandu.core.enums import EventType, Outcome
 from jiandu.core.errors import ImportFailed, ValidationFailed
 from jiandu.core.versioning import bump
-from jiandu.core.xlsx import Column, RowErrors, read_rows, text, write_workbook
+from jiandu.core.xlsx import Column, RowErrors, read_rows, text
 
 from . import selectors, services
 from .enums import OrgKind
-from .models import PATH_SEGMENT, Org, RoleGrant, User
+from .forms import UserFilterForm
+from .models import PATH_SEGMENT, Assignment, Org, User
 
 ACTIVE_LABEL, INACTIVE_LABEL = "启用", "停用"
 
@@ -46,30 +47,32 @@ def _status_label(active: bool) -> str:
 # --- Export ---
 
 
+def org_rows(orgs, user=None):
+    for o in orgs.iterator(chunk_size=exports.CHUNK):
+        yield [
+            o.code,
+            o.name,
+            o.short_name,
+            o.get_kind_display(),
+            o.parent_code or "",
+            o.sort_order,
+            _status_label(o.is_active),
+        ]
+
+
+def select_orgs(user, params) -> exports.Selection:
+    """The visible tree in path order (the whole tree: it is also the import template)."""
+    return exports.Selection(selectors.org_export_rows(user))
+
+
+ORGS = exports.register(
+    exports.Ledger(name="orgs", title="组织机构", model=Org, columns=ORG_COLUMNS, select=select_orgs, rows=org_rows)
+)
+
+
 def org_tree_export(*, actor) -> tuple[bytes, int]:
     """The visible tree in path order as .xlsx (the import template). Audited as an export."""
-    require(actor, "export", Org)
-    count = 0
-
-    def rows():
-        nonlocal count
-        for o in selectors.org_export_rows(actor).iterator(chunk_size=2000):
-            count += 1
-            yield [
-                o.code,
-                o.name,
-                o.short_name,
-                o.get_kind_display(),
-                o.parent_code or "",
-                o.sort_order,
-                _status_label(o.is_active),
-            ]
-
-    data = write_workbook(ORG_SHEET, ORG_COLUMNS, rows())
-    audit.record(
-        EventType.EXPORT, actor=actor, object_type="organizations.org", object_repr="组织机构", details={"rows": count}
-    )
-    return data, count
+    return exports.export_bytes(ORGS, actor=actor, selection=select_orgs(actor, {}))
 
 
 USER_COLUMNS = [
@@ -81,30 +84,76 @@ USER_COLUMNS = [
 ]
 
 
-def users_export(*, actor) -> tuple[bytes, int]:
-    """The visible accounts with their roles as .xlsx. Audited as an export."""
-    require(actor, "export", User)
-    grants = visible_to(actor, RoleGrant).select_related("org").order_by("role", "org__path")
-    users = (
-        visible_to(actor, User)
-        .select_related("org")
-        .order_by("username")
-        .prefetch_related(Prefetch("grants", queryset=grants))
-    )
-    count = 0
+def user_rows(users, user=None):
+    """Accounts with the grants one may see (prefetched per chunk by users_for_list: no query per row)."""
+    for u in users.iterator(chunk_size=exports.CHUNK):
+        roles = "、".join(f"{g.get_role_display()}（{g.org.display_name}）" for g in u.grants.all())
+        yield [u.username, u.full_name, u.org.name if u.org else "", roles, _status_label(u.is_active)]
 
-    def rows():
-        nonlocal count
-        for u in users.iterator(chunk_size=2000):
-            count += 1
-            roles = "、".join(f"{g.get_role_display()}（{g.org.display_name}）" for g in u.grants.all())
-            yield [u.username, u.full_name, u.org.name if u.org else "", roles, _status_label(u.is_active)]
 
-    data = write_workbook("用户", USER_COLUMNS, rows())
-    audit.record(
-        EventType.EXPORT, actor=actor, object_type="organizations.user", object_repr="用户", details={"rows": count}
+def select_users(user, params) -> exports.Selection:
+    """The account list's filters (?q=&role=&org=&active=); a bad value drops only its own filter."""
+    form = UserFilterForm(params or None, user=user)
+    form.is_valid()
+    d = getattr(form, "cleaned_data", {})
+    org = d.get("org")
+    users = selectors.users_for_list(
+        user, q=d.get("q", ""), role=d.get("role", ""), org_id=org.pk if org else None, active=d.get("active", "")
     )
-    return data, count
+    filters = {"q": d.get("q"), "role": d.get("role"), "org": org.pk if org else None, "active": d.get("active")}
+    return exports.Selection(users, {k: v for k, v in filters.items() if v})
+
+
+USERS = exports.register(
+    exports.Ledger(name="users", title="用户", model=User, columns=USER_COLUMNS, select=select_users, rows=user_rows)
+)
+
+
+ASSIGNMENT_COLUMNS = [
+    Column("group_code", "纪检监察组编码", width=16),
+    Column("group", "纪检监察组", width=30),
+    Column("org_code", "监督单位编码", width=16),
+    Column("org", "监督单位", width=30),
+    Column("org_kind", "单位类型", width=12),
+    Column("start_date", "起始日期", width=12),
+    Column("note", "备注", width=30),
+]
+
+
+def assignment_rows(assignments, user=None):
+    for a in assignments.iterator(chunk_size=exports.CHUNK):
+        yield {
+            "group_code": a.group.code,
+            "group": a.group.name,
+            "org_code": a.org.code,
+            "org": a.org.name,
+            "org_kind": a.org.get_kind_display(),
+            "start_date": a.start_date,
+            "note": a.note,
+        }
+
+
+def select_assignments(user, params) -> exports.Selection:
+    """The assignment list's filter (?group=), as on the page."""
+    try:
+        group_id = int(params.get("group") or 0) or None
+    except ValueError:
+        group_id = None
+    filters = {"group": group_id} if group_id else {}
+    return exports.Selection(selectors.assignments_for(user, group_id), filters)
+
+
+ASSIGNMENTS = exports.register(
+    exports.Ledger(
+        name="assignments",
+        title="监督关系台账",
+        sheet="监督关系",
+        model=Assignment,
+        columns=ASSIGNMENT_COLUMNS,
+        select=select_assignments,
+        rows=assignment_rows,
+    )
+)
 
 
 # --- Import ---

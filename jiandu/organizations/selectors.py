@@ -186,6 +186,12 @@ class AssignmentGroup:
     assignments: list[Assignment]
 
 
+def assignments_for(user, group_id: int | None = None) -> QuerySet:
+    """The visible assignments (of one group), group and org joined, in tree order (the xlsx ledger)."""
+    qs = visible_to(user, Assignment).select_related("group", "org").order_by("group__path", "org__path")
+    return qs.filter(group_id=group_id) if group_id else qs
+
+
 def assignments_by_group(user, group_id: int | None = None) -> list[AssignmentGroup]:
     qs = visible_to(user, Assignment).select_related("group", "org").order_by("group__path", "org__path")
     if group_id:

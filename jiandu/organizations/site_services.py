@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jiandu.core import audit
+from jiandu.core import audit, exports
 from jiandu.core.access import can, require, visible_to
 from jiandu.core.enums import EventType, Outcome
 from jiandu.core.errors import ImportFailed, ValidationFailed
 from jiandu.core.versioning import bump, lock_current
-from jiandu.core.xlsx import Column, RowErrors, read_rows, text, write_workbook
+from jiandu.core.xlsx import Column, RowErrors, read_rows, text
 
 from .enums import SITE_ATTRIBUTES, OrgKind, SiteType
 from .models import Org, Site
@@ -340,21 +340,36 @@ def site_row(site: Site, org_code: str) -> dict:
     return row
 
 
+def _site_rows(sites, user=None):
+    from .site_selectors import site_rows  # site_selectors imports this module
+
+    return site_rows(sites)
+
+
+def select_sites(user, params) -> exports.Selection:
+    """The site list's filters, as on the list page."""
+    from .site_selectors import parse_filters
+
+    filters = parse_filters(user, params)
+    return exports.Selection(filters.apply(user), filters.as_params())
+
+
+SITES = exports.register(
+    exports.Ledger(
+        name="sites",
+        title="监督点位台账",
+        sheet="监督点位",
+        model=Site,
+        columns=site_columns,
+        select=select_sites,
+        rows=_site_rows,
+    )
+)
+
+
 def site_export(*, actor, sites, filters: dict | None = None) -> tuple[bytes, int]:
     """The ledger of `sites` (a queryset from site_selectors.sites_for) as .xlsx; records an EXPORT event."""
-    require(actor, "export", Site)
-    from .site_selectors import site_rows
-
-    rows = list(site_rows(sites))
-    data = write_workbook("监督点位", site_columns(), rows)
-    audit.record(
-        EventType.EXPORT,
-        actor=actor,
-        object_type="organizations.site",
-        object_repr="监督点位台账",
-        details={"count": len(rows), "filters": filters or {}},
-    )
-    return data, len(rows)
+    return exports.export_bytes(SITES, actor=actor, selection=exports.Selection(sites, filters or {}))
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jiandu.core import exports
 from jiandu.core.access import access, can, require
 from jiandu.core.errors import Conflict, ImportFailed, ValidationFailed
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 
 from . import site_services
 from .enums import SiteType
@@ -172,15 +170,8 @@ def site_edit(request, pk):
 @login_required
 @require_GET
 def site_export(request):
-    """The filtered list as an .xlsx ledger (also the import template); audited as an export."""
-    filters = parse_filters(request.user, request.GET)
-    data, _count = site_services.site_export(
-        actor=request.user, sites=filters.apply(request.user), filters=filters.as_params()
-    )
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    filename = f"监督点位_{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
+    """The filtered list as an .xlsx ledger (also the import template), at once or in the background; audited."""
+    return exports.respond(request, "sites")
 
 
 @login_required

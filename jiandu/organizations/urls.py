@@ -16,6 +16,7 @@ urlpatterns = [
     # Assignments
     path("assignments/", views.assignment_list, name="assignment_list"),
     path("assignments/new/", views.assignment_create, name="assignment_create"),
+    path("assignments/export.xlsx", views.assignment_export, name="assignment_export"),
     path("assignments/<int:pk>/delete/", views.assignment_delete, name="assignment_delete"),
     # Users and grants
     path("users/", views.user_list, name="user_list"),

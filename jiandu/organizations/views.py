@@ -4,21 +4,17 @@ Views stay thin: reads come from selectors (scoped by visible_to), single record
 services; a service's AppError is shown on the form in Chinese. Buttons show only when `can` allows them.
 """
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from jiandu.core import exports
 from jiandu.core.access import access, can, require
 from jiandu.core.errors import Conflict, ImportFailed, PermissionDenied, ValidationFailed
 from jiandu.core.forms import show_error
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 
 from . import forms, org_io, selectors, services
 from .enums import OrgKind
@@ -35,13 +31,6 @@ CHILD_KIND = {
     OrgKind.DEPARTMENT: OrgKind.UNIT,
     OrgKind.UNIT: OrgKind.UNIT,
 }
-
-
-def _xlsx_response(data: bytes, stem: str) -> HttpResponse:
-    filename = f"{stem}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _int_or_none(value):
@@ -184,8 +173,8 @@ def org_move(request, pk):
 
 @login_required
 def org_export(request):
-    data, _count = org_io.org_tree_export(actor=request.user)
-    return _xlsx_response(data, "组织机构")
+    """The visible org tree as .xlsx (the import template); audited as an export."""
+    return exports.respond(request, "orgs")
 
 
 @login_required
@@ -236,8 +225,15 @@ def assignment_list(request):
             "group_choices": selectors.org_choices(request.user, kinds=[OrgKind.GROUP], active_only=False),
             "can_create": can(request.user, "create", Assignment),
             "can_delete": can(request.user, "delete", Assignment),
+            "can_export": can(request.user, "export", Assignment),
         },
     )
+
+
+@login_required
+def assignment_export(request):
+    """监督关系台账 (of one group when filtered) as .xlsx; audited as an export."""
+    return exports.respond(request, "assignments")
 
 
 @login_required
@@ -421,8 +417,8 @@ def user_reset_password(request, pk):
 
 @login_required
 def user_export(request):
-    data, _count = org_io.users_export(actor=request.user)
-    return _xlsx_response(data, "用户")
+    """The filtered accounts with their roles as .xlsx; audited as an export."""
+    return exports.respond(request, "users")
 
 
 @login_required

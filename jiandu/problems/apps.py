@@ -9,6 +9,7 @@ class ProblemsConfig(AppConfig):
     def ready(self):
         from . import (
             access,  # noqa: F401  (registers the access policies)
+            io,  # noqa: F401  (registers the ledger export)
             todo,  # noqa: F401  (registers the to-do provider)
             urging,  # noqa: F401  (registers the daily job)
         )

@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
 
 from jiandu.core.access import can, principal, visible_to, within_groups
+from jiandu.core.cn import cn_week
 from jiandu.core.deadlines import Warning, days_overdue, today, warning_for, warning_q
 from jiandu.core.models import Attachment
 from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind
@@ -79,13 +80,19 @@ class ProblemFilters:
     q: str = ""
     repeat: bool = False
     invalid_ref: bool = False  # a group or org was asked for but is not visible: the result is empty
+    groups: tuple = ()  # several groups at once (?group=1&group=2, a report's drill-down); `group` holds one
+    org_only: bool = False  # the responsible org itself, without its sub-units
+    urged: bool = False  # only problems urged at least once
 
     def as_params(self) -> dict:
         params = {
             "status": self.status,
             "warning": self.warning,
             "group": self.group.pk if self.group else None,
+            "groups": [g.pk for g in self.groups] or None,
             "org": self.org.pk if self.org else None,
+            "org_only": "1" if self.org_only else None,
+            "urged": "1" if self.urged else None,
             "category": self.category.pk if self.category else None,
             "severity": self.severity.pk if self.severity else None,
             "source": self.source,
@@ -95,6 +102,16 @@ class ProblemFilters:
             "repeat": "1" if self.repeat else None,
         }
         return {k: v for k, v in params.items() if v not in ("", None)}
+
+    def as_query(self) -> list[tuple[str, str]]:
+        """The filters as query-string pairs (several groups as a repeated `group`), for links and hidden inputs."""
+        pairs = []
+        for k, v in self.as_params().items():
+            if k == "groups":
+                pairs += [("group", str(pk)) for pk in v]
+            else:
+                pairs.append((k, str(v)))
+        return pairs
 
 
 def _date(value) -> date | None:
@@ -120,18 +137,43 @@ def _pick(user, model, value, **extra):
     return obj, obj is None
 
 
+# The status filter of the list: each status, and all that are not closed (未销号).
+UNCLOSED = "unclosed"
+STATUS_FILTERS = [(UNCLOSED, "未销号（全部）"), *ProblemStatus.choices]
+TRUE_VALUES = ("1", "true", "on")
+
+
+def _groups(user, params) -> tuple[Org | None, tuple, bool]:
+    """(one group, several groups, invalid) from ?group= (which may repeat)."""
+    raw = params.getlist("group") if hasattr(params, "getlist") else [params.get("group")]
+    raw = [str(v).strip() for v in raw if v is not None and str(v).strip()]
+    if len(raw) <= 1:
+        group, bad = _pick(user, Org, raw[0] if raw else None, kind=OrgKind.GROUP)
+        return group, (), bad
+    ids = {_int(v) for v in raw}
+    if None in ids:
+        return None, (), True
+    groups = tuple(visible_to(user, Org).filter(pk__in=ids, kind=OrgKind.GROUP).order_by("path"))
+    return None, groups, len(groups) < len(ids)
+
+
 def parse_filters(user, params) -> ProblemFilters:
-    """Filters from query parameters (?status=&warning=&group=&org=&category=&severity=&source=&from=&to=&q=)."""
-    group, bad_group = _pick(user, Org, params.get("group"), kind=OrgKind.GROUP)
+    """Filters from query parameters (?status=&warning=&group=&org=&category=&severity=&source=&from=&to=&q=
+    &repeat=&org_only=&urged=). `group` may repeat (several groups at once, as a report's scope); status may be
+    `unclosed` (every status but closed); `org_only` takes the responsible org without its sub-units."""
+    group, groups, bad_group = _groups(user, params)
     org_value = params.get("org", params.get("responsible_org"))
     org, bad_org = _pick(user, Org, org_value)
     category, bad_cat = _pick(user, Category, params.get("category"))
     severity, bad_sev = _pick(user, Severity, params.get("severity"))
     status, warning, source = params.get("status", ""), params.get("warning", ""), params.get("source", "")
     return ProblemFilters(
-        status=status if status in ProblemStatus.values else "",
+        status=status if status in (*ProblemStatus.values, UNCLOSED) else "",
         warning=warning if warning in WARNING_FILTERS else "",
         group=group,
+        groups=groups,
+        org_only=org is not None and params.get("org_only") in TRUE_VALUES,
+        urged=params.get("urged") in TRUE_VALUES,
         org=org,
         category=category,
         severity=severity,
@@ -139,7 +181,7 @@ def parse_filters(user, params) -> ProblemFilters:
         date_from=_date(params.get("from")),
         date_to=_date(params.get("to")),
         q=(params.get("q") or "").strip()[:100],
-        repeat=params.get("repeat") in ("1", "true", "on"),
+        repeat=params.get("repeat") in TRUE_VALUES,
         invalid_ref=bad_group or bad_org or bad_cat or bad_sev,
     )
 
@@ -159,18 +201,26 @@ def problems_for(
     q: str = "",
     repeat: bool = False,
     on: date | None = None,
+    groups=None,
+    org_only: bool = False,
+    urged: bool = False,
 ) -> QuerySet:
-    """The problems `user` may see, filtered; `org` matches the responsible org's whole subtree; the period is on
-    registered_on; `q` searches the number, description and site name. Joins what a list row shows (group,
-    category, severity, site, responsible org, repeat_of): no query per row."""
-    qs = visible_to(user, Problem)
-    if status:
+    """The problems `user` may see, filtered; `org` matches the responsible org's whole subtree (only the org
+    itself with `org_only`); the period is on registered_on; `q` searches the number, description and site name;
+    `groups` (several at once) narrows like within_groups; status `unclosed` is every status but closed. Joins
+    what a list row shows (group, category, severity, site, responsible org, repeat_of): no query per row."""
+    qs = within_groups(visible_to(user, Problem), groups)
+    if status == UNCLOSED:
+        qs = qs.filter(OPEN_Q)
+    elif status:
         qs = qs.filter(status=status)
     if warning:
         qs = qs.filter(warning_filter(warning, on=on))
     if group is not None:
         qs = qs.filter(group_id=getattr(group, "pk", group))
-    if org is not None:
+    if org is not None and org_only:
+        qs = qs.filter(responsible_org=org)
+    elif org is not None:
         qs = qs.filter(responsible_org__path__startswith=org.path)
     if category is not None:
         qs = qs.filter(category_id=getattr(category, "pk", category))
@@ -184,6 +234,8 @@ def problems_for(
         qs = qs.filter(registered_on__lte=date_to)
     if repeat:
         qs = qs.filter(is_repeat=True)
+    if urged:
+        qs = qs.filter(urge_count__gt=0)
     q = (q or "").strip()
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(site__name__icontains=q))
@@ -206,6 +258,9 @@ def apply_filters(user, filters: ProblemFilters, *, without_warning: bool = Fals
         date_to=filters.date_to,
         q=filters.q,
         repeat=filters.repeat,
+        groups=list(filters.groups) or None,
+        org_only=filters.org_only,
+        urged=filters.urged,
     )
 
 
@@ -270,7 +325,7 @@ def problem_detail(user, problem: Problem) -> ProblemDetail:
 
 # --- Counts and the scorecard (for the reports module) ---
 
-COUNT_BY = ("group", "status", "category", "responsible_org", "month", "warning")
+COUNT_BY = ("group", "status", "category", "responsible_org", "month", "warning", "week")
 
 
 def problem_counts(
@@ -283,7 +338,8 @@ def problem_counts(
     groups=None,
 ) -> list[dict]:
     """Numbers of problems one may see (registered in the period), per group, status, category, responsible org,
-    month of registration or warning colour: [{"key", "label", "count"}] in a stable order."""
+    month or ISO week of registration (week key: the Monday, ISO) or warning colour: [{"key", "label", "count"}]
+    in a stable order."""
     if by not in COUNT_BY:
         raise ValueError(f"by must be one of {COUNT_BY}")
     qs = within_groups(problems_for(user, date_from=date_from, date_to=date_to), groups).order_by()
@@ -302,6 +358,9 @@ def problem_counts(
             m = r["m"].date() if hasattr(r["m"], "hour") else r["m"]
             out.append({"key": f"{m:%Y-%m}", "label": f"{m.year}年{m.month}月", "count": r["n"]})
         return out
+    if by == "week":
+        rows = qs.annotate(w=TruncWeek("registered_on")).values("w").annotate(n=Count("id")).order_by("w")
+        return [{"key": r["w"].isoformat(), "label": cn_week(r["w"]), "count": r["n"]} for r in rows]
     name, order = {
         "group": ("group__name", "group__path"),
         "category": ("category__name", "category__sort_order"),
@@ -309,6 +368,69 @@ def problem_counts(
     }[by]
     rows = qs.values(f"{by}_id", name, order).annotate(n=Count("id")).order_by(order)
     return [{"key": r[f"{by}_id"], "label": r[name], "count": r["n"]} for r in rows]
+
+
+@dataclass(frozen=True)
+class ProblemSummary:
+    """Problems registered in a period: found, rectified (closed), still open and their colours, urges."""
+
+    found: int = 0
+    closed: int = 0
+    open: int = 0
+    red: int = 0  # open and overdue
+    yellow: int = 0
+    green: int = 0
+    urges: int = 0  # 催办次数: every step of urging logged on these problems
+    urged: int = 0  # problems urged at least once
+
+    @property
+    def closed_rate(self) -> float | None:
+        """整改率 in percent: closed / found."""
+        return round(100 * self.closed / self.found, 1) if self.found else None
+
+
+def problem_summary(
+    user, *, date_from: date | None = None, date_to: date | None = None, on: date | None = None, groups=None
+) -> ProblemSummary:
+    """The headline figures of the problems one may see registered in the period, in one query; each has the
+    list filter that shows the same records (status=closed / unclosed, warning=red, urged=1)."""
+    qs = within_groups(problems_for(user, date_from=date_from, date_to=date_to), groups).order_by()
+    agg = qs.aggregate(
+        found=Count("id"),
+        closed=Count("id", filter=Q(status=ProblemStatus.CLOSED)),
+        open=Count("id", filter=OPEN_Q),
+        red=Count("id", filter=warning_filter(Warning.RED, on=on)),
+        yellow=Count("id", filter=warning_filter(Warning.YELLOW, on=on)),
+        green=Count("id", filter=warning_filter(Warning.GREEN, on=on)),
+        urges=Sum("urge_count"),
+        urged=Count("id", filter=Q(urge_count__gt=0)),
+    )
+    return ProblemSummary(**{k: v or 0 for k, v in agg.items()})
+
+
+def open_by_responsible_org(
+    user, *, date_from: date | None = None, date_to: date | None = None, on: date | None = None, groups=None
+) -> list[dict]:
+    """The colour board (红黄绿灯): open problems registered in the period per responsible org — the org itself,
+    not its sub-units (the list's org + org_only filter) — [{"key", "label", "open", "red", "yellow", "green"}],
+    the most overdue first. One query."""
+    qs = within_groups(problems_for(user, date_from=date_from, date_to=date_to), groups).filter(OPEN_Q).order_by()
+    rows = qs.values("responsible_org_id", "responsible_org__name", "responsible_org__path").annotate(
+        open=Count("id"),
+        **{c.value: Count("id", filter=warning_filter(c, on=on)) for c in (Warning.RED, Warning.YELLOW, Warning.GREEN)},
+    )
+    rows = sorted(rows, key=lambda r: (-r["red"], -r["yellow"], r["responsible_org__path"]))
+    return [
+        {
+            "key": r["responsible_org_id"],
+            "label": r["responsible_org__name"],
+            "open": r["open"],
+            "red": r["red"],
+            "yellow": r["yellow"],
+            "green": r["green"],
+        }
+        for r in rows
+    ]
 
 
 @dataclass
@@ -362,6 +484,41 @@ def scorecard(
         closed = closed_on if status == ProblemStatus.CLOSED else None
         out[org_id].overdue_days += days_overdue(deadline, closed_on=closed, on=on)
     return sorted(out.values(), key=lambda r: r.org.path)
+
+
+def rectification_by_group(
+    user, *, date_from: date | None = None, date_to: date | None = None, on: date | None = None, groups=None
+) -> dict[int, dict[str, int]]:
+    """问题整改 of the monthly table, per owning group, over the problems one may see registered in the period,
+    as they stood on `on` (default today), from dates: found; closed (销号 on or before `on`); in_progress (not
+    closed by `on`, deadline not passed); overdue (not closed by `on`, deadline passed); repeats (屡查屡犯).
+    found = closed + in_progress + overdue. One grouped query: {group id: {key: n}}."""
+    on = on or today()
+    qs = within_groups(problems_for(user, date_from=date_from, date_to=date_to), groups).order_by()
+    closed_by_on = Q(status=ProblemStatus.CLOSED, closed_on__lte=on)
+    rows = qs.values("group_id").annotate(
+        found=Count("id"),
+        closed=Count("id", filter=closed_by_on),
+        in_progress=Count("id", filter=~closed_by_on & Q(deadline__gte=on)),
+        overdue=Count("id", filter=~closed_by_on & Q(deadline__lt=on)),
+        repeats=Count("id", filter=Q(is_repeat=True)),
+    )
+    keys = ("found", "closed", "in_progress", "overdue", "repeats")
+    return {r["group_id"]: {k: r[k] for k in keys} for r in rows}
+
+
+def urge_counts_by_group(
+    user, *, date_from: date | None = None, date_to: date | None = None, groups=None
+) -> dict[int, int]:
+    """催办次数 per owning group: the urges (by hand and automatic) dated in the period, of the problems one may
+    see, whenever those were registered. One grouped query: {group id: n}."""
+    qs = within_groups(visible_to(user, Urge), groups, "problem__group")
+    if date_from:
+        qs = qs.filter(on__gte=date_from)
+    if date_to:
+        qs = qs.filter(on__lte=date_to)
+    rows = qs.order_by().values("problem__group_id").annotate(n=Count("id"))
+    return {r["problem__group_id"]: r["n"] for r in rows}
 
 
 # --- Choices for forms and filters ---

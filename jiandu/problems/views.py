@@ -8,22 +8,20 @@ Views stay thin: lists come from selectors (scoped by visible_to), single record
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jiandu.core import exports
 from jiandu.core.access import access, can, principal, require, visible_to
 from jiandu.core.deadlines import Warning
 from jiandu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiandu.core.forms import show_error
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.organizations.enums import GROUP_ROLES, OrgKind
 from jiandu.organizations.models import Org, Site
 
-from . import io, selectors, services, urging
+from . import selectors, services, urging
 from .enums import URGE_RANK, ProblemStatus, SourceKind, UrgeLevel
 from .forms import (
     WARNING_LABELS,
@@ -39,11 +37,15 @@ from .models import Category, Problem
 
 PAGE_SIZE = 20
 FORM_ERRORS = (ValidationFailed, Conflict, PermissionDenied)
-FILTER_KEYS = ("status", "warning", "group", "org", "category", "severity", "source", "from", "to", "q", "repeat")
+FILTER_KEYS = (
+    "status", "warning", "group", "org", "org_only", "category", "severity", "source", "from", "to", "q", "repeat",
+    "urged",
+)  # fmt: skip
 
 
-def _params(request) -> dict:
-    return {k: v for k, v in request.GET.items() if k in FILTER_KEYS and v}
+def _params(request) -> list[tuple[str, str]]:
+    """The filters in the query string as (name, value) pairs: `group` may repeat."""
+    return [(k, v) for k, values in request.GET.lists() if k in FILTER_KEYS for v in values if v]
 
 
 def _filter_context(request, filters) -> dict:
@@ -54,7 +56,7 @@ def _filter_context(request, filters) -> dict:
         "org_options": selectors.filter_org_choices(user),
         "categories": selectors.categories(),
         "severities": selectors.severities(),
-        "statuses": ProblemStatus.choices,
+        "statuses": selectors.STATUS_FILTERS,
         "sources": SourceKind.choices,
         "warnings": [(w, WARNING_LABELS[w]) for w in selectors.WARNING_FILTERS],
         "params": _params(request),
@@ -76,9 +78,14 @@ def problem_list(request):
     page.object_list = selectors.with_warnings(page.object_list)
     chips_base = selectors.apply_filters(request.user, filters, without_warning=True)
     counts = selectors.warning_counts(chips_base)
-    chip_params = {k: v for k, v in _params(request).items() if k != "warning"}
+    chip_params = [(k, v) for k, v in _params(request) if k != "warning"]
     chips = [
-        {"colour": c, "label": WARNING_LABELS[c], "count": counts[c], "query": urlencode({**chip_params, "warning": c})}
+        {
+            "colour": c,
+            "label": WARNING_LABELS[c],
+            "count": counts[c],
+            "query": urlencode([*chip_params, ("warning", c)]),
+        }
         for c in (Warning.RED, Warning.YELLOW, Warning.GREEN, Warning.CLOSED_LATE)
     ]
     return render(
@@ -96,21 +103,12 @@ def problem_list(request):
     )
 
 
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
-
-
 @login_required
 @require_GET
 def problem_export(request):
-    """The filtered ledger as .xlsx (all filtered rows, not one page); audited as an export."""
-    filters = selectors.parse_filters(request.user, request.GET)
-    data, _count = io.problem_export(
-        actor=request.user, problems=selectors.apply_filters(request.user, filters), filters=filters.as_params()
-    )
-    return _download(data, f"问题整改台账_{timezone.localdate():%Y%m%d}.xlsx", XLSX_CONTENT_TYPE)
+    """The filtered ledger as .xlsx (all filtered rows, not one page): at once when small, else in the
+    background (jiandu.core.exports); audited as an export."""
+    return exports.respond(request, "problems")
 
 
 def _bulk_targets(request, data):
@@ -155,7 +153,7 @@ def problem_bulk_urge(request):
                 else:
                     level = UrgeLevel(form.cleaned_data["level"]).label
                     messages.success(request, f"已{level}{result['urged']}条问题，已通知责任单位联络员。")
-                    query = urlencode(filters.as_params())
+                    query = urlencode(filters.as_query())
                     return redirect(reverse("problems:problem_list") + (f"?{query}" if query else ""))
         status = 400
     return render(
@@ -168,8 +166,8 @@ def problem_bulk_urge(request):
             "stale": stale,
             "scope": scope,
             "ids": ids,
-            "hidden": filters.as_params(),
-            "query": urlencode(filters.as_params()),
+            "hidden": filters.as_query(),
+            "query": urlencode(filters.as_query()),
         },
         status=status,
     )

@@ -7,4 +7,4 @@ class SamplingConfig(AppConfig):
     verbose_name = "双随机抽查"
 
     def ready(self):
-        from . import access  # noqa: F401  (registers the access policies)
+        from . import access, io  # noqa: F401  (registers the access policies and the ledger exports)

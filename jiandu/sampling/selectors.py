@@ -30,14 +30,33 @@ def plans_for(user, *, q: str = "", status: str = "", group=None) -> QuerySet:
     return qs.order_by("-created_at", "-id")
 
 
-def checks_for(user, *, plan=None, site_type: str = "", date_from=None, date_to=None) -> QuerySet:
-    qs = visible_to(user, Check).select_related("site", "site__responsible_org", "group", "plan")
+def checks_for(user, *, plan=None, site_type: str = "", date_from=None, date_to=None, groups=None) -> QuerySet:
+    """The checks `user` may see, filtered; `groups` (group ids, several at once) narrows like within_groups."""
+    qs = within_groups(visible_to(user, Check), groups).select_related("site", "site__responsible_org", "group", "plan")
     if plan is not None:
         qs = qs.filter(plan=plan)
     if site_type:
         qs = qs.filter(site__site_type=site_type)
     qs = _period(qs, "checked_at", (date_from, date_to))
     return qs.order_by("-checked_at", "-id")
+
+
+def group_ids_param(params) -> list[int] | None:
+    """?group= (may repeat: a report's scope) as group ids, or None when not given. An id one may not see only
+    narrows the list to nothing: visible_to decides what shows."""
+    raw = params.getlist("group") if hasattr(params, "getlist") else [params.get("group")]
+    ids = []
+    for value in raw:
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            continue
+    return ids or None
+
+
+def distinct_sites(checks: QuerySet) -> int:
+    """How many sites the checks cover (a site checked twice counts once), as the reports count sites checked."""
+    return checks.order_by().values("site_id").distinct().count()
 
 
 def stock_for(user, *, resource: str = "", date_from=None, date_to=None) -> QuerySet:
@@ -218,6 +237,32 @@ def problems_from_checks(user, period: tuple[date | None, date | None] | None = 
     return {"found": found, "rectified": rectified, "open": found - rectified}
 
 
+def checks_by_group(user, period: tuple[date | None, date | None] | None = None, groups=None) -> dict[int, dict]:
+    """四、双随机抽查 of the monthly table, per group: {"checks": checks made in the period, "sites": distinct
+    sites checked, "problems": problems found by checks (as problems_from_checks, registered in the period)}.
+    Two grouped queries, whatever the number of groups."""
+    from jiandu.problems.models import Problem
+
+    visible = _period(within_groups(visible_to(user, Check), groups), "checked_at", period)
+    # Through the ids: the visibility rule of a check may join its inspectors, which would repeat rows.
+    checks = Check.objects.filter(pk__in=visible.values("pk")).order_by()
+    out: dict[int, dict] = {}
+    for row in checks.values("group_id").annotate(n=Count("id"), sites=Count("site", distinct=True)):
+        out[row["group_id"]] = {"checks": row["n"], "sites": row["sites"], "problems": 0}
+    problems = within_groups(visible_to(user, Problem), groups).filter(
+        Q(source_type=CHECK_SOURCE_TYPE)
+        | Q(pk__in=CheckItemResult.objects.filter(problem__isnull=False).values("problem_id"))
+    )
+    start, end = period if period else (None, None)
+    if start:
+        problems = problems.filter(registered_on__gte=start)
+    if end:
+        problems = problems.filter(registered_on__lte=end)
+    for row in problems.order_by().values("group_id").annotate(n=Count("id")):
+        out.setdefault(row["group_id"], {"checks": 0, "sites": 0, "problems": 0})["problems"] = row["n"]
+    return out
+
+
 def stock_totals(
     user, resource: str = Resource.TENT, by: str = "district", as_of: date | None = None, groups=None
 ) -> dict:
@@ -261,3 +306,12 @@ def group_choices(user) -> QuerySet:
     from jiandu.organizations.enums import GROUP_ROLES
 
     return Org.objects.filter(pk__in=principal(user).org_ids(*GROUP_ROLES)).order_by("path")
+
+
+def planned_sites_checked(user, period: tuple[date | None, date | None] | None = None, groups=None) -> QuerySet:
+    """The distinct sites checked under a sampling plan (双随机抽查) in the period, with their type and attributes:
+    what a briefing counts as 抽查 (checks outside a plan are on-site visits, told with the activity)."""
+    from jiandu.organizations.models import Site
+
+    checks = _period(within_groups(visible_to(user, Check), groups), "checked_at", period).filter(plan__isnull=False)
+    return Site.objects.filter(pk__in=checks.values("site_id")).order_by("site_type", "pk")

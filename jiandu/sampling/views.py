@@ -8,32 +8,24 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiandu.core import exports
 from jiandu.core.access import access, can, require
 from jiandu.core.attachments import attachments_of
 from jiandu.core.errors import AppError, Conflict, ValidationFailed
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.organizations.enums import SiteType
+from jiandu.organizations.models import Org
 
-from . import check_services, io, selectors, services
+from . import check_services, selectors, services
 from .check_services import STOCK_RESOURCES, ItemAnswer, StockCount
 from .enums import PLAN_STATUS_CSS, ItemResult, PlanStatus, Resource
 from .forms import PlanForm, plan_initial
 from .models import Assignment, Check, CheckItemResult, CheckTemplate, SamplingPlan, Stock
 
 PAGE_SIZE = 20
-
-
-def _xlsx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    filename = f"{name}_{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
 
 
 def _date(value) -> date | None:
@@ -73,14 +65,8 @@ def plan_list(request):
 @login_required
 @require_GET
 def plan_export(request):
-    require(request.user, "export", SamplingPlan)
-    q, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
-    data, _ = io.plans_export(
-        actor=request.user,
-        plans=selectors.plans_for(request.user, q=q, status=status),
-        filters={"q": q, "status": status},
-    )
-    return _xlsx(data, "双随机抽查计划台账")
+    """双随机抽查计划台账 of the filtered plans (?q=&status=); audited as an export."""
+    return exports.respond(request, "sampling_plans")
 
 
 def _plan_form(request, form, plan=None, status=200):
@@ -216,11 +202,8 @@ def plan_notice(request, pk):
 @login_required
 @require_GET
 def assignment_export(request, pk):
-    plan = access(request.user, SamplingPlan, pk, action="export")
-    data, _ = io.assignments_export(
-        actor=request.user, plan=plan, assignments=selectors.assignments_of(request.user, plan)
-    )
-    return _xlsx(data, f"检查任务_{plan.pk}")
+    """The tasks of a plan's current draw as .xlsx (the plan must be visible: else 404); audited."""
+    return exports.respond(request, "sampling_assignments", pk=pk)
 
 
 # --- Inspectors: tasks and the check form (phone) ---
@@ -351,17 +334,20 @@ def check_list(request):
     require(request.user, "view", Check)
     site_type = request.GET.get("site_type", "")
     d1, d2 = _date(request.GET.get("date_from")), _date(request.GET.get("date_to"))
-    checks = selectors.checks_for(request.user, site_type=site_type, date_from=d1, date_to=d2)
-    if request.GET.get("format") == "xlsx":
-        filters = {"site_type": site_type, "date_from": d1, "date_to": d2}
-        data, _ = io.checks_export(actor=request.user, checks=checks, filters=filters)
-        return _xlsx(data, "检查结果台账")
+    group_ids = selectors.group_ids_param(request.GET)
+    checks = selectors.checks_for(request.user, site_type=site_type, date_from=d1, date_to=d2, groups=group_ids)
+    if request.GET.get("format") == "xlsx":  # 检查结果台账, at once or in the background
+        return exports.respond(request, "sampling_checks")
     page = Paginator(checks.prefetch_related("results"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "sampling/check_list.html",
-        {"page": page, "site_types": SiteType.choices, "site_type": site_type, "date_from": d1, "date_to": d2},
-    )
+        {
+            "page": page, "site_types": SiteType.choices, "site_type": site_type, "date_from": d1, "date_to": d2,
+            "groups": Org.objects.filter(pk__in=group_ids).order_by("path") if group_ids else [],
+            "site_count": selectors.distinct_sites(checks),
+        },
+    )  # fmt: skip
 
 
 @login_required
@@ -371,10 +357,8 @@ def stock_list(request):
     resource = request.GET.get("resource", "")
     d1, d2 = _date(request.GET.get("date_from")), _date(request.GET.get("date_to"))
     stock = selectors.stock_for(request.user, resource=resource, date_from=d1, date_to=d2)
-    if request.GET.get("format") == "xlsx":
-        filters = {"resource": resource, "date_from": d1, "date_to": d2}
-        data, _ = io.stock_export(actor=request.user, stock=stock, filters=filters)
-        return _xlsx(data, "物资状况台账")
+    if request.GET.get("format") == "xlsx":  # 物资状况台账, at once or in the background
+        return exports.respond(request, "sampling_stock")
     page = Paginator(stock, 50).get_page(request.GET.get("page"))
     return render(
         request,

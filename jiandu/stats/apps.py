@@ -7,4 +7,4 @@ class StatsConfig(AppConfig):
     verbose_name = "统计填报"
 
     def ready(self):
-        from . import access, todo  # noqa: F401  (registers the access policies and the to-do provider)
+        from . import access, io, todo  # noqa: F401  (registers the access policies, ledger export, to-do)

@@ -10,14 +10,14 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
-from jiandu.core import audit
-from jiandu.core.access import principal, require, visible_to
+from jiandu.core import audit, exports
+from jiandu.core.access import access, principal, require, visible_to
 from jiandu.core.enums import EventType, Outcome
-from jiandu.core.errors import AppError, ImportFailed
-from jiandu.core.xlsx import Column, RowErrors, read_rows, text, write_workbook
+from jiandu.core.errors import AppError, ImportFailed, NotFound
+from jiandu.core.xlsx import Column, RowErrors, read_rows, text
 from jiandu.organizations.models import Org
 
-from . import services
+from . import selectors, services
 from .access import may_enter
 from .models import DataSet
 from .periods import parse_code
@@ -35,31 +35,54 @@ COLUMNS = [
 ]
 
 
-def value_rows(values):
-    for v in values.iterator(chunk_size=2000):
+VALUE_FIELDS = (
+    "org__code", "org__name", "period__code", "indicator__code", "indicator__name", "indicator__unit", "value",
+    "comment",
+)  # fmt: skip
+
+
+def value_rows(values, user=None):
+    """Plain values with their joins, streamed (no model instances: a data set may hold millions of values)."""
+    rows = values.select_related(None).values_list(*VALUE_FIELDS)
+    for org_code, org_name, period, code, name, unit, value, comment in rows.iterator(chunk_size=exports.CHUNK):
         yield {
-            "org_code": v.org.code,
-            "org_name": v.org.name,
-            "period": v.period.code,
-            "indicator_code": v.indicator.code,
-            "indicator_name": v.indicator.name,
-            "unit": v.indicator.unit,
-            "value": int(v.value) if v.value == v.value.to_integral_value() else float(v.value),
-            "comment": v.comment,
+            "org_code": org_code,
+            "org_name": org_name,
+            "period": period,
+            "indicator_code": code,
+            "indicator_name": name,
+            "unit": unit,
+            "value": int(value) if value == value.to_integral_value() else float(value),
+            "comment": comment,
         }
 
 
-def datavalue_export(*, actor, dataset: DataSet, values, filters: dict) -> bytes:
-    """The filtered values of a data set as .xlsx (also the import template); audited as an export."""
-    require(actor, "export", dataset)
-    data = write_workbook("统计数据", COLUMNS, value_rows(values))
-    audit.record(
-        EventType.EXPORT,
-        actor=actor,
-        obj=dataset,
-        details={"ledger": "统计数据", "filters": filters, "rows": values.count()},
+def select_values(user, params, *, pk) -> exports.Selection:
+    """The values of one data set (visible and exportable, else 404 / 403) one may see, filtered by org (with
+    its sub-units) and period (?org=&period=)."""
+    dataset = access(user, DataSet, pk, action="export", qs=DataSet.objects.select_related("group"))
+    org = access(user, Org, params["org"]) if params.get("org") else None
+    period = None
+    if params.get("period"):
+        key = parse_code(params["period"])
+        if key.kind != dataset.frequency:
+            raise NotFound("统计周期与数据集的填报频率不符。")
+        period = services.period_get(key)
+    values = selectors.values_for(user, dataset=dataset, org=org, period=period, subtree=True)
+    filters = {k: params.get(k) for k in ("org", "period") if params.get(k)}
+    return exports.Selection(values, filters, obj=dataset, title=dataset.name)
+
+
+VALUES = exports.register(
+    exports.Ledger(
+        name="stats_values",
+        title="统计数据",
+        model=DataSet,
+        columns=COLUMNS,
+        select=select_values,
+        rows=value_rows,
     )
-    return data
+)
 
 
 def datavalue_import(*, actor, dataset: DataSet, upload) -> int:

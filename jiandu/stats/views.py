@@ -5,17 +5,15 @@ approval and locking, xlsx export and import. Thin: lists from selectors, single
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiandu.core import exports
 from jiandu.core.access import access, can, principal, require, visible_to
 from jiandu.core.deadlines import warning_for
 from jiandu.core.errors import AppError, ImportFailed, NotFound
-from jiandu.core.xlsx import XLSX_CONTENT_TYPE
 from jiandu.organizations.enums import COMMISSION_ROLES
 from jiandu.organizations.models import Org
 
@@ -305,17 +303,9 @@ def unlock(request, pk):
 @login_required
 @require_GET
 def export(request, pk):
-    """The data set's values one may see, filtered by org (with sub-units) and period, as .xlsx."""
-    dataset = _dataset(request, pk, action="export")
-    org = _org(request, request.GET["org"]) if request.GET.get("org") else None
-    period = _period(dataset, request.GET["period"]) if request.GET.get("period") else None
-    values = selectors.values_for(request.user, dataset=dataset, org=org, period=period, subtree=True)
-    filters = {k: v for k, v in request.GET.items() if v}
-    data = io.datavalue_export(actor=request.user, dataset=dataset, values=values, filters=filters)
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    filename = f"{dataset.name}_{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
+    """The data set's values one may see, filtered by org (with sub-units) and period, as .xlsx (also the import
+    template), at once or in the background; audited as an export."""
+    return exports.respond(request, "stats_values", pk=pk)
 
 
 @login_required

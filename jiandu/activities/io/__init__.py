@@ -7,6 +7,7 @@ every error is reported as (row, column, message), and nothing is written unless
 made in bulk (a handful of queries whatever the size), and rows are written with bulk_create.
 """
 
+from . import campaigns  # noqa: F401  (registers the campaign ledger)
 from .columns import COLUMNS, METHOD_LABELS
 from .export import activity_export, activity_row
 from .importer import ImportResult, activity_import, parse_date, tokens

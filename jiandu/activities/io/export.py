@@ -1,10 +1,8 @@
 """The audited export of a filtered activity ledger, streamed in chunks without model instances."""
 
-from jiandu.core import audit
-from jiandu.core.access import require
-from jiandu.core.enums import EventType
-from jiandu.core.xlsx import write_workbook
+from jiandu.core import exports
 
+from .. import selectors
 from ..enums import Method
 from ..models import Activity
 from .columns import (
@@ -44,7 +42,7 @@ M2M_NAMES = {
     "target_orgs": ("org__name", "org__path"),
     "sites": ("site__name", "site__code"),
 }
-CHUNK = 2000
+CHUNK = exports.CHUNK
 
 
 def _names(ids: list[int]) -> dict[str, dict[int, str]]:
@@ -65,7 +63,7 @@ def _names(ids: list[int]) -> dict[str, dict[int, str]]:
     return out
 
 
-def _ledger_rows(activities):
+def _ledger_rows(activities, user=None):
     """Ledger rows (dicts keyed by column key) of `activities`, in its order, streamed in chunks."""
     qs = activities.prefetch_related(None).select_related(None).values_list(*ROW_FIELDS)
     buffer = []
@@ -103,24 +101,26 @@ def _ledger_rows(activities):
         yield from flush()
 
 
+def select_activities(user, params) -> exports.Selection:
+    """The activity list's filters, as on the list page."""
+    filters = selectors.parse_filters(user, params)
+    return exports.Selection(filters.apply(user), filters.as_params())
+
+
+LEDGER = exports.register(
+    exports.Ledger(
+        name="activities",
+        title="监督检查活动台账",
+        sheet=SHEET,
+        model=Activity,
+        columns=COLUMNS,
+        select=select_activities,
+        rows=_ledger_rows,
+    )
+)
+
+
 def activity_export(*, actor, activities, filters: dict | None = None) -> tuple[bytes, int]:
     """The ledger of `activities` (a queryset from selectors.activities_for, already scoped to `actor`) as .xlsx.
     Records an EXPORT audit event with the filters and the number of rows."""
-    require(actor, "export", Activity)
-    count = 0
-
-    def rows():
-        nonlocal count
-        for row in _ledger_rows(activities):
-            count += 1
-            yield row
-
-    data = write_workbook(SHEET, COLUMNS, rows())
-    audit.record(
-        EventType.EXPORT,
-        actor=actor,
-        object_type="activities.activity",
-        object_repr="监督检查活动台账",
-        details={"count": count, "filters": filters or {}},
-    )
-    return data, count
+    return exports.export_bytes(LEDGER, actor=actor, selection=exports.Selection(activities, filters or {}))

@@ -49,7 +49,7 @@ def test_export_lists_the_tree_in_path_order_with_parent_codes(office_staff, tre
     }
     assert codes.index("D-WJW") < codes.index("U-HOSP")
     event = AuditEvent.objects.get(event_type=EventType.EXPORT)
-    assert event.object_type == "organizations.org" and event.details == {"rows": len(rows)}
+    assert event.object_type == "organizations.org" and event.details == {"count": len(rows), "filters": {}}
     assert event.actor_username == office_staff.username
 
 

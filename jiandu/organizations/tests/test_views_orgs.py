@@ -472,7 +472,7 @@ def test_user_export(as_user, system_admin, security_admin, liaison):
     assert rows[liaison.username]["roles"] == "驻在部门联络员（省卫健委）"
     assert rows[liaison.username]["org"] == "吉林省卫生健康委员会" and rows[liaison.username]["status"] == "启用"
     event = AuditEvent.objects.get(event_type=EventType.EXPORT, object_type="organizations.user")
-    assert event.details == {"rows": len(rows)}
+    assert event.details == {"count": len(rows), "filters": {}}
     assert as_user(security_admin).get(url("user_export")).status_code == 403
 
 

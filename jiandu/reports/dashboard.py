@@ -1,0 +1,511 @@
+"""领导驾驶舱: the figures of the dashboard for a viewer, a period and a scope of groups (DESIGN §4 reports).
+
+Every figure is read through the modules' selectors, which see only what the viewer may see (visible_to), and
+carries the URL of the list that shows the records behind it, with the same filters: the scope's period and
+groups plus the figure's own filter. A section the viewer may not open at all (a liaison: activities, sampling,
+test calls) is left out rather than shown as zero.
+
+The whole dashboard takes a fixed number of queries, whatever the number of records: at most 19 — activities 6
+(by method, stationed days, by group, by topic, starts and ends per day for the weekly trend), documents 3 (by
+kind, by group, by week), problems 4 (summary, by group, by week, colour board), sampling 1, test calls 1,
+reported figures 4 (data sets, their indicators, the indicators by code, the values) — plus the viewer's grants,
+read once per request (fewer for a liaison, whose sections are fewer).
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from jiandu.activities import selectors as activities
+from jiandu.activities.enums import Method
+from jiandu.activities.models import Activity
+from jiandu.core.access import can, visible_to, within_groups
+from jiandu.core.cn import cn_amount, cn_date, cn_week
+from jiandu.core.deadlines import today
+from jiandu.documents import selectors as documents
+from jiandu.documents.models import Document
+from jiandu.hotline import selectors as hotline
+from jiandu.hotline.enums import TestCallStatus
+from jiandu.hotline.models import TestCall
+from jiandu.problems import selectors as problems
+from jiandu.problems.models import Problem
+from jiandu.sampling import selectors as sampling
+from jiandu.sampling.models import Check
+from jiandu.stats import selectors as stats
+from jiandu.stats.models import DataSet, DataSetIndicator
+
+from .scope import ReportScope
+
+MAX_WEEKS = 520  # the weekly trend shows at most the last ten years of an open-ended period
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number of the dashboard and where its records are.
+
+    `records` is how many records the drill-down lists when that is not the value itself (stationed days: the
+    stationed activities; a rate: the records of its numerator; urges: the problems urged); `counted_by` names
+    the element of the list page that shows that total (`list-count`, or `site-count` for distinct sites)."""
+
+    key: str
+    label: str
+    value: int | float | Decimal | None
+    text: str
+    url: str = ""
+    records: int | None = None
+    note: str = ""
+    counted_by: str = "list-count"
+    tone: str = ""  # a Bootstrap colour for the figure: danger (overdue), success (rectified)
+
+    @property
+    def expected_count(self) -> int | None:
+        return self.records if self.records is not None else self.value
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    figures: list[Figure]
+    breakdown_title: str = ""
+    breakdown: list[Figure] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not any(f.value for f in self.figures)
+
+
+@dataclass(frozen=True)
+class Reported:
+    """An indicator of a data set in scope, summed as of the period end (统计填报)."""
+
+    dataset: str
+    indicator: str
+    unit: str
+    value: Decimal
+    text: str
+    url: str
+    group: str = ""
+
+
+@dataclass
+class Dashboard:
+    scope: ReportScope
+    on: date
+    as_of: date
+    sections: list[Section]
+    reported: list[Reported] | None  # None: the viewer may not read reported statistics
+    charts: dict  # for ECharts (dashboard.js): categories, series and the URL of every bar or cell
+    board: list[dict] | None  # open problems per responsible org × colour, with URLs; None: no access
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    @property
+    def figures(self) -> list[Figure]:
+        """Every figure of every section (headline and breakdown)."""
+        return [f for s in self.sections for f in (*s.figures, *s.breakdown)]
+
+    @property
+    def empty(self) -> bool:
+        return all(s.empty for s in self.sections) and not self.reported
+
+    def as_dict(self) -> dict:
+        """The figures as plain data, for the API."""
+        return {
+            "scope": {
+                "from": self.scope.date_from,
+                "to": self.scope.date_to,
+                "groups": self.scope.group_ids,
+                "label": self.scope.label,
+            },
+            "on": self.on,
+            "as_of": self.as_of,
+            "sections": [
+                {
+                    "key": s.key,
+                    "title": s.title,
+                    "figures": [_figure_dict(f) for f in s.figures],
+                    "breakdown": [_figure_dict(f) for f in s.breakdown],
+                }
+                for s in self.sections
+            ],
+            "reported": [asdict(r) for r in self.reported or []],
+            "board": self.board or [],
+            "charts": self.charts,
+        }
+
+
+def _figure_dict(f: Figure) -> dict:
+    return {k: getattr(f, k) for k in ("key", "label", "value", "text", "url", "records", "note")}
+
+
+# --- Drill-down URLs ---
+
+
+class _Links:
+    """The list URLs of the scope: each module names its period parameters its own way."""
+
+    DATES = {
+        "activities:activity_list": ("date_from", "date_to"),
+        "sampling:check_list": ("date_from", "date_to"),
+    }
+
+    def __init__(self, scope: ReportScope):
+        self.scope = scope
+
+    def __call__(self, name: str, *, period: tuple[date | None, date | None] | None = None, **extra) -> str:
+        start, end = period if period is not None else self.scope.period
+        names = self.DATES.get(name, ("from", "to"))
+        pairs = [(k, v.isoformat()) for k, v in zip(names, (start, end), strict=True) if v]
+        pairs += [("group", str(pk)) for pk in self.scope.group_ids or []]
+        pairs += [(k, str(v)) for k, v in extra.items() if v not in (None, "")]
+        return f"{reverse(name)}?{urlencode(pairs)}" if pairs else reverse(name)
+
+
+def _n(value: int, unit: str) -> str:
+    return f"{value}{unit}"
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}%"
+
+
+# --- Sections ---
+
+
+def _activity_section(user, scope, link, by_method) -> Section:
+    total = sum(r["count"] for r in by_method)
+    stationed = next((r for r in by_method if r["key"] == Method.STATIONED), None)
+    days = activities.stationed_days(user, date_from=scope.date_from, date_to=scope.date_to, groups=scope.group_ids)
+    return Section(
+        key="activities",
+        title="监督检查",
+        figures=[
+            Figure("activities", "监督检查活动", total, _n(total, "次"), link("activities:activity_list")),
+            Figure(
+                "stationed_days",
+                "驻点监督天数",
+                days,
+                _n(days, "天"),
+                link("activities:activity_list", method=Method.STATIONED),
+                records=stationed["count"] if stationed else 0,
+                note=f"驻点监督{stationed['count'] if stationed else 0}次",
+            ),
+        ],
+        breakdown_title="按方式",
+        breakdown=[
+            Figure(
+                f"method.{r['key']}",
+                r["label"],
+                r["count"],
+                _n(r["count"], "次"),
+                link("activities:activity_list", method=r["key"]),
+            )
+            for r in by_method
+        ],
+    )
+
+
+def _document_section(link, by_kind) -> Section:
+    total = sum(r["count"] for r in by_kind)
+    url, sent = "documents:document_list", documents.SENT
+    return Section(
+        key="documents",
+        title="监督文书",
+        figures=[Figure("documents", "印发监督文书", total, _n(total, "份"), link(url, status=sent))],
+        breakdown_title="按文种",
+        breakdown=[
+            Figure(
+                f"kind.{r['key']}", r["label"], r["count"], _n(r["count"], "份"), link(url, kind=r["key"], status=sent)
+            )
+            for r in by_kind
+        ],
+    )
+
+
+def _problem_section(link, s: problems.ProblemSummary) -> Section:
+    url = "problems:problem_list"
+    closed_url = link(url, status="closed")
+    return Section(
+        key="problems",
+        title="问题整改",
+        figures=[
+            Figure("problems.found", "发现问题", s.found, _n(s.found, "个"), link(url)),
+            Figure("problems.closed", "已整改销号", s.closed, _n(s.closed, "个"), closed_url, tone="success"),
+            Figure("problems.open", "未销号", s.open, _n(s.open, "个"), link(url, status=problems.UNCLOSED)),
+            Figure(
+                "problems.overdue",
+                "逾期未整改（红灯）",
+                s.red,
+                _n(s.red, "个"),
+                link(url, warning="red"),
+                tone="danger" if s.red else "",
+            ),
+            Figure(
+                "problems.rate",
+                "整改率",
+                s.closed_rate,
+                _percent(s.closed_rate),
+                closed_url,
+                records=s.closed,
+                note=f"已销号{s.closed}个 / 发现{s.found}个",
+            ),
+            Figure(
+                "problems.urges",
+                "催办次数",
+                s.urges,
+                _n(s.urges, "次"),
+                link(url, urged=1),
+                records=s.urged,
+                note=f"涉及问题{s.urged}个",
+            ),
+        ],
+    )
+
+
+def _sampling_section(link, by_type) -> Section:
+    total = sum(r["count"] for r in by_type)
+    url = "sampling:check_list"
+    return Section(
+        key="sampling",
+        title="抽查检查",
+        figures=[Figure("sites_checked", "抽查点位", total, _n(total, "个"), link(url), counted_by="site-count")],
+        breakdown_title="按点位类型",
+        breakdown=[
+            Figure(
+                f"site_type.{r['key']}",
+                r["label"],
+                r["count"],
+                _n(r["count"], "个"),
+                link(url, site_type=r["key"]),
+                counted_by="site-count",
+            )
+            for r in by_type
+        ],
+    )
+
+
+def _hotline_section(link, cards) -> Section:
+    done = sum(c.done for c in cards)
+    connected = sum(c.connected for c in cards)
+    rate = round(100 * connected / done, 1) if done else None
+    url = "hotline:call_list"
+    return Section(
+        key="hotline",
+        title="热线暗访测试",
+        figures=[
+            Figure("test_calls", "暗访测试", done, _n(done, "次"), link(url, status=TestCallStatus.DONE)),
+            Figure("test_calls.connected", "接通", connected, _n(connected, "次"), link(url, connected=1)),
+            Figure(
+                "test_calls.rate",
+                "接通率",
+                rate,
+                _percent(rate),
+                link(url, connected=1),
+                records=connected,
+                note=f"接通{connected}次 / 测试{done}次",
+            ),
+        ],
+    )
+
+
+# --- Reported figures (统计填报) ---
+
+
+def _reported(user, scope, as_of) -> list[Reported]:
+    """The indicators of the data sets in scope (active at some time in the period), each summed as of the period
+    end over the values the viewer may see."""
+    qs = within_groups(visible_to(user, DataSet).filter(is_active=True), scope.group_ids)
+    if scope.date_to:
+        qs = qs.filter(start_date__lte=scope.date_to)
+    if scope.date_from:
+        qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=scope.date_from))
+    members = DataSetIndicator.objects.select_related("indicator").order_by("sort_order", "id")
+    datasets = list(
+        qs.select_related("group")
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("group__sort_order", "group__path", "name")
+    )
+    codes = sorted({m.indicator.code for d in datasets for m in d.members.all()})
+    if not codes:
+        return []
+    totals = stats.reported_totals(user, codes, as_of, groups=scope.group_ids)
+    out = []
+    for d in datasets:
+        for m in d.members.all():
+            ind = m.indicator
+            value = totals.get(ind.code)
+            if value is None:
+                continue
+            out.append(
+                Reported(
+                    dataset=d.name,
+                    indicator=ind.name,
+                    unit=ind.unit,
+                    value=value,
+                    text=cn_amount(value, ind.unit, mode=ind.wording, exact_below=100_000),
+                    url=f"{reverse('stats:pivot', args=[d.pk])}?{urlencode({'indicator': ind.pk})}",
+                    group=d.group.display_name if d.group else "",
+                )
+            )
+    return out
+
+
+# --- Charts ---
+
+
+def _weeks(scope, series: list[list[dict]]) -> list[date]:
+    """The Mondays from the first to the last week holding a record of any series (at most MAX_WEEKS)."""
+    keys = [date.fromisoformat(r["key"]) for rows in series for r in rows]
+    if not keys:
+        return []
+    first, last = min(keys), max(keys)
+    first = max(first, last - timedelta(weeks=MAX_WEEKS - 1))
+    return [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
+
+
+def _week_start(monday: date, *, one_year: bool) -> str:
+    """The axis label of a week: its Monday, with the year when the weeks span several years."""
+    return f"{monday.month}月{monday.day}日" if one_year else f"{monday.year}年{monday.month}月{monday.day}日"
+
+
+def _week_period(scope, monday: date) -> tuple[date, date]:
+    start, end = monday, monday + timedelta(days=6)
+    if scope.date_from:
+        start = max(start, scope.date_from)
+    if scope.date_to:
+        end = min(end, scope.date_to)
+    return start, end
+
+
+def _weekly_chart(scope, link, series: list[tuple[str, str, list[dict], dict]]) -> dict:
+    """series: (name, list URL name, rows keyed by Monday, extra filters)."""
+    weeks = _weeks(scope, [rows for _n, _u, rows, _e in series])
+    periods = [_week_period(scope, w) for w in weeks]
+    out = {
+        "categories": [_week_start(w, one_year=weeks[0].year == weeks[-1].year) for w in weeks],
+        "titles": [f"{cn_week(w)}（{cn_date(a)}至{cn_date(b)}）" for w, (a, b) in zip(weeks, periods, strict=True)],
+        "series": [],
+    }
+    for name, url, rows, extra in series:
+        counts = {r["key"]: r["count"] for r in rows}
+        out["series"].append(
+            {
+                "name": name,
+                "data": [counts.get(w.isoformat(), 0) for w in weeks],
+                "urls": [link(url, period=p, **extra) for p in periods],
+            }
+        )
+    return out
+
+
+def _group_chart(scope, series: list[tuple[str, str, list[dict], dict]]) -> dict:
+    """Bars per group (in the order of the scope's choices), one series per module; each bar links to the list
+    of that one group over the period."""
+    names = {g.pk: g.display_name for g in scope.choices}
+    order = {g.pk: i for i, g in enumerate(scope.choices)}
+    for _n, _u, rows, _e in series:
+        for r in rows:
+            names.setdefault(r["key"], r["label"])
+    keys = {r["key"] for _n, _u, rows, _e in series for r in rows if r["count"]}
+    keys = sorted(keys, key=lambda k: (order.get(k, len(order)), names[k]))
+    group_link = _Links(ReportScope(scope.date_from, scope.date_to, None))
+    out = {"categories": [names[k] for k in keys], "series": []}
+    for name, url, rows, extra in series:
+        counts = {r["key"]: r["count"] for r in rows}
+        out["series"].append(
+            {
+                "name": name,
+                "data": [counts.get(k, 0) for k in keys],
+                "urls": [group_link(url, group=k, **extra) for k in keys],
+            }
+        )
+    return out
+
+
+def _board_chart(board: list[dict]) -> dict:
+    """The colour board as stacked bars: one bar per responsible org, red / yellow / green."""
+    return {
+        "categories": [r["label"] for r in board],
+        "series": [
+            {"name": label, "colour": c, "data": [r[c] for r in board], "urls": [r["urls"][c] for r in board]}
+            for c, label in (("red", "红灯"), ("yellow", "黄灯"), ("green", "绿灯"))
+        ],
+    }
+
+
+def _board(link, rows: list[dict]) -> list[dict]:
+    url = "problems:problem_list"
+    return [
+        {
+            **r,
+            "url": link(url, org=r["key"], org_only=1, status=problems.UNCLOSED),
+            "urls": {c: link(url, org=r["key"], org_only=1, warning=c) for c in ("red", "yellow", "green")},
+        }
+        for r in rows
+    ]
+
+
+# --- The dashboard ---
+
+
+def dashboard(user, scope: ReportScope, *, on: date | None = None) -> Dashboard:
+    """Every figure and chart of the dashboard for `user` over `scope` (period and groups), with colours as of
+    `on` (default today) and reported figures as of the period end (or `on`). A fixed number of queries (see the
+    module docstring)."""
+    on = on or today()
+    as_of = scope.date_to or on
+    link = _Links(scope)
+    period = {"date_from": scope.date_from, "date_to": scope.date_to, "groups": scope.group_ids}
+    sections: list[Section] = []
+    weekly: list[tuple] = []
+    by_group: list[tuple] = []
+    charts: dict = {}
+
+    if can(user, "view", Activity):
+        url = "activities:activity_list"
+        by_method = activities.activity_counts(user, by="method", **period)
+        sections.append(_activity_section(user, scope, link, by_method))
+        weekly.append(("监督检查活动", url, activities.activity_counts(user, by="week", **period), {}))
+        by_group.append(("监督检查活动", url, activities.activity_counts(user, by="group", **period), {}))
+        topics = activities.activity_counts(user, by="topic", **period)
+        charts["topics"] = {
+            "categories": [r["label"] for r in topics],
+            "series": [
+                {
+                    "name": "监督检查活动",
+                    "data": [r["count"] for r in topics],
+                    "urls": [link(url, topic=r["key"]) for r in topics],
+                }
+            ],
+        }
+    if can(user, "view", Document):
+        url, sent = "documents:document_list", {"status": documents.SENT}
+        sections.append(_document_section(link, documents.document_counts(user, by="kind", **period)))
+        weekly.append(("监督文书", url, documents.document_counts(user, by="week", **period), sent))
+        by_group.append(("监督文书", url, documents.document_counts(user, by="group", **period), sent))
+    board = None
+    if can(user, "view", Problem):
+        url = "problems:problem_list"
+        sections.append(_problem_section(link, problems.problem_summary(user, on=on, **period)))
+        weekly.append(("发现问题", url, problems.problem_counts(user, by="week", **period), {}))
+        by_group.append(("发现问题", url, problems.problem_counts(user, by="group", **period), {}))
+        board = _board(link, problems.open_by_responsible_org(user, on=on, **period))
+    if can(user, "view", Check):
+        by_type = sampling.sites_checked(user, by="site_type", period=scope.period, groups=scope.group_ids)
+        sections.append(_sampling_section(link, by_type))
+    if can(user, "view", TestCall):
+        cards = hotline.test_call_scorecard(user, period=scope.period, groups=scope.group_ids)
+        sections.append(_hotline_section(link, cards))
+    reported = _reported(user, scope, as_of) if can(user, "view", DataSet) else None
+
+    charts["weekly"] = _weekly_chart(scope, link, weekly)
+    charts["groups"] = _group_chart(scope, by_group)
+    if board is not None:
+        charts["board"] = _board_chart(board)
+    return Dashboard(scope=scope, on=on, as_of=as_of, sections=sections, reported=reported, charts=charts, board=board)
