@@ -94,7 +94,7 @@ def briefing_detail(request, pk):
                 return redirect("reports:briefing_detail", pk=b.pk)
     photo_ids = [i for s in b.sections for i in s.get("photos", [])]
     photos = {a.pk: a for a in Attachment.objects.filter(pk__in=photo_ids)}
-    sections = [{**s, "photo_list": [photos[i] for i in s.get("photos", []) if i in photos]} for s in b.sections]
+    sections = [_with_photos(s, photos) for s in b.sections]
     return render(
         request,
         "reports/briefing_detail.html",
@@ -109,6 +109,15 @@ def briefing_detail(request, pk):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _with_photos(section: dict, photos: dict) -> dict:
+    """Each paragraph with the photo whose caption it is (图为4月28日，…), as the article shows them; photos whose
+    caption was edited away are listed after the section."""
+    own = [photos[i] for i in section.get("photos", []) if i in photos]
+    by_caption = {a.caption.rstrip("。"): a for a in own}
+    items = [{"text": t, "photo": by_caption.pop(t.rstrip("。"), None)} for t in section["paragraphs"]]
+    return {**section, "items": items, "photo_list": [a for a in own if a in by_caption.values()]}
 
 
 @login_required
