@@ -6,7 +6,8 @@ Works on a scratch SQLite database and media folder under /tmp (DATABASE_URL and
 below, before Django starts), never on var/jiandu.sqlite3; the task queue runs in immediate mode (in memory,
 not var/huey.sqlite3). It bulk-creates the problems of two groups, then asks for the ledger through the real
 export view path (`exports.respond` → ExportJob → the Huey task → `run_job`) as a group leader, while a
-second thread reads the job's progress through its own database connection, as the progress page does.
+second thread reads the job's progress through its own database connection, as the progress page does, and
+writes meanwhile, as the web server does.
 Prints the progress, the rows per second and the peak memory of the process.
 """
 
@@ -43,6 +44,7 @@ from django.test import RequestFactory  # noqa: E402
 from jiandu.core import exports  # noqa: E402
 from jiandu.core.enums import ExportStatus  # noqa: E402
 from jiandu.core.models import ExportJob  # noqa: E402
+from jiandu.notifications.models import Notification  # noqa: E402
 from jiandu.organizations.enums import OrgKind, Role, SiteType  # noqa: E402
 from jiandu.organizations.models import Site  # noqa: E402
 from jiandu.organizations.tests.factories import AssignmentFactory, OrgFactory, user_with_role  # noqa: E402
@@ -111,12 +113,14 @@ def rss_mb() -> float:
     return 0.0
 
 
-def watch(stop: threading.Event, seen: list, rss: list) -> None:
-    """Read the newest job's progress through this thread's own connection, as the progress page does, and
-    sample the memory of the process while the export runs."""
+def watch(stop: threading.Event, seen: list, rss: list, writer) -> None:
+    """Read the newest job's progress through this thread's own connection, as the progress page does, write
+    to the database meanwhile (as the web server does: a session saved on every request), and sample the
+    memory of the process while the export runs."""
     try:
         while not stop.is_set():
             rss.append(rss_mb())
+            Notification.objects.create(recipient=writer, title="并发写入")
             job = ExportJob.objects.order_by("-pk").first()
             if job is not None and (not seen or seen[-1] != (job.status, job.done_rows)):
                 seen.append((job.status, job.done_rows))
@@ -153,7 +157,7 @@ def run(args):
     gc.collect()
     rss_before = rss_mb()
     stop, seen, rss = threading.Event(), [], []
-    watcher = threading.Thread(target=watch, args=(stop, seen, rss))
+    watcher = threading.Thread(target=watch, args=(stop, seen, rss, leader))
     watcher.start()
     t1 = time.perf_counter()
     response = exports.respond(request, "problems")
@@ -168,7 +172,7 @@ def run(args):
     print(f"导出完成：{job.done_rows} 行，用时 {elapsed:.2f} 秒，{job.done_rows / elapsed:,.0f} 行/秒")
     print(f"文件 {job.filename}：{size / 1024 / 1024:.1f} MB")
     print(f"进程内存：导出前 {rss_before:.0f} MB，导出中最高 {max(rss, default=rss_before):.0f} MB")
-    print(f"进度更新被另一连接读到 {len([s for s in seen if s[0] == ExportStatus.RUNNING])} 次")
+    print(f"进度更新被另一连接读到 {len([s for s in seen if s[0] == ExportStatus.RUNNING])} 次（该连接同时在写入）")
     print(f"数据库：{connection.vendor}；Python {sys.version.split()[0]}；CPU {os.cpu_count()} 核")
 
 

@@ -8,7 +8,7 @@ Each module declares each of its ledgers once, in its io module:
         model=Problem,                 # `require(user, "export", model)` before anything is read
         columns=COLUMNS,               # Chinese headers (the import template is the export format)
         select=select_problems,        # (user, params, **url_kwargs) -> Selection, through the module's selectors
-        rows=problem_rows,             # (records, user) -> rows, streamed (.iterator(chunk_size=…)), no query per row
+        rows=problem_rows,             # (records, user) -> rows, read with exports.chunks / each, no query per row
     ))
 
 and its export view is `return exports.respond(request, "problems")`. `respond` counts the filtered records: up
@@ -24,6 +24,7 @@ import io
 import logging
 import re
 import tempfile
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -92,15 +93,21 @@ def get(name: str) -> Ledger:
 
 
 def chunks(records: QuerySet, size: int = CHUNK) -> Iterator[list]:
-    """The records in lists of `size`, read with one cursor (.iterator: no OFFSET, prefetches run per chunk)."""
-    chunk = []
-    for record in records.iterator(chunk_size=size):
-        chunk.append(record)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    """The records (models or values) in lists of `size`, in the queryset's order, in bounded memory.
+
+    The ids are read first (8 bytes each), then each chunk by its ids in one complete query: prefetches run
+    per chunk, there is no OFFSET, and no cursor stays open while the job writes its progress. (On SQLite, a
+    connection whose streamed SELECT is still open cannot write once another connection has written — the web
+    server saves a session on every poll — and fails with "database is locked".)"""
+    ids = array("q", records.values_list("pk", flat=True).iterator(chunk_size=10 * size))
+    for start in range(0, len(ids), size):
+        yield list(records.filter(pk__in=ids[start : start + size].tolist()))
+
+
+def each(records: QuerySet, size: int = CHUNK) -> Iterator:
+    """The records one by one, read as `chunks` reads them."""
+    for chunk in chunks(records, size):
+        yield from chunk
 
 
 # --- Writing and auditing: shared by the answer at once and the background job ---

@@ -92,7 +92,7 @@ def _result(call) -> str:
 
 def call_rows(calls, user=None):
     """Ledger rows of test calls (hotline, group, caller and problem joined)."""
-    for c in calls.iterator(chunk_size=CHUNK):
+    for c in exports.each(calls, CHUNK):
         yield {
             "hotline": c.hotline.name,
             "number": c.hotline.number,
@@ -133,7 +133,7 @@ def hotline_rows(hotlines, user):
     see_calls = can(user, "view", TestCall)
     cards = {c.hotline_id: c for c in selectors.test_call_scorecard(user)} if see_calls else {}
     cases = selectors.case_counts_by_hotline(user)
-    for h in hotlines.iterator(chunk_size=CHUNK):
+    for h in exports.each(hotlines, CHUNK):
         card = cards.get(h.pk)
         yield {
             "name": h.name,

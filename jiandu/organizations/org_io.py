@@ -48,7 +48,7 @@ def _status_label(active: bool) -> str:
 
 
 def org_rows(orgs, user=None):
-    for o in orgs.iterator(chunk_size=exports.CHUNK):
+    for o in exports.each(orgs):
         yield [
             o.code,
             o.name,
@@ -86,7 +86,7 @@ USER_COLUMNS = [
 
 def user_rows(users, user=None):
     """Accounts with the grants one may see (prefetched per chunk by users_for_list: no query per row)."""
-    for u in users.iterator(chunk_size=exports.CHUNK):
+    for u in exports.each(users):
         roles = "、".join(f"{g.get_role_display()}（{g.org.display_name}）" for g in u.grants.all())
         yield [u.username, u.full_name, u.org.name if u.org else "", roles, _status_label(u.is_active)]
 
@@ -121,7 +121,7 @@ ASSIGNMENT_COLUMNS = [
 
 
 def assignment_rows(assignments, user=None):
-    for a in assignments.iterator(chunk_size=exports.CHUNK):
+    for a in exports.each(assignments):
         yield {
             "group_code": a.group.code,
             "group": a.group.name,

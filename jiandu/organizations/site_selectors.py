@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from jiandu.core import exports
 from jiandu.core.access import visible_to
 
 from .enums import SiteType
@@ -109,5 +110,5 @@ def site_rows(sites: QuerySet):
             "responsible_org__code",
         )
     )
-    for site in qs.iterator(chunk_size=2000):
+    for site in exports.each(qs):
         yield site_row(site, site.responsible_org.code)

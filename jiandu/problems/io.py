@@ -27,12 +27,10 @@ COLUMNS = [
     Column("source", "来源", 14),
 ]
 CHUNK = exports.CHUNK
-STATUS_LABELS = {value: str(label) for value, label in ProblemStatus.choices}
-SOURCE_LABELS = {value: str(label) for value, label in SourceKind.choices}
 
 
-def _warning_label(colour: str) -> str:
-    return "" if colour == Warning.NONE else str(Warning(colour).label)
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
 
 
 ROW_FIELDS = (
@@ -46,8 +44,11 @@ def problem_rows(problems, user=None):
     """Ledger rows of problems from selectors.problems_for, streamed: plain values read with their joins in one
     query per chunk (no model instances, no query per row); colours by the list's own rule."""
     on = today()
+    # Labels looked up once per export (in the language of the request), not translated per row.
+    statuses, sources, colours = _labels(ProblemStatus.choices), _labels(SourceKind.choices), _labels(Warning.choices)
+    colours[Warning.NONE] = ""
     values = problems.select_related(None).prefetch_related(None).values_list(*ROW_FIELDS, named=True)
-    for p in values.iterator(chunk_size=CHUNK):
+    for p in exports.each(values, CHUNK):
         closed_on = p.closed_on if p.status == ProblemStatus.CLOSED else None
         yield {
             "number": p.number,
@@ -59,12 +60,12 @@ def problem_rows(problems, user=None):
             "responsible_org": p.responsible_org__name,
             "registered_on": p.registered_on,
             "deadline": p.deadline,
-            "status": STATUS_LABELS[p.status],
-            "warning": _warning_label(problem_warning(p, on=on)),
+            "status": statuses[p.status],
+            "warning": colours[problem_warning(p, on=on)],
             "overdue_days": days_overdue(p.deadline, closed_on=closed_on, on=on),
             "urge_count": p.urge_count,
             "is_repeat": "是" if p.is_repeat else "否",
-            "source": SOURCE_LABELS[p.source_kind],
+            "source": sources[p.source_kind],
         }
 
 

@@ -73,7 +73,7 @@ def _local(dt):
 def plan_rows(plans, user=None):
     """One row per plan with its current draw (draws prefetched, checks counted in the query)."""
     records = plans.annotate(n_checks=Count("checks", distinct=True)).prefetch_related("draws")
-    for plan in records.iterator(chunk_size=exports.CHUNK):
+    for plan in exports.each(records):
         draw = next((d for d in plan.draws.all() if d.superseded_at is None), None)
         yield {
             "id": plan.pk,
@@ -93,7 +93,7 @@ def plan_rows(plans, user=None):
 
 def assignment_rows(assignments, user=None):
     """The tasks of a plan's current draw (site and org joined, inspectors prefetched per chunk)."""
-    for a in assignments.iterator(chunk_size=exports.CHUNK):
+    for a in exports.each(assignments):
         yield {
             "order": a.order,
             "stratum": a.stratum,
@@ -108,7 +108,7 @@ def assignment_rows(assignments, user=None):
 def check_rows(checks, user=None):
     """Checks with their item results, problems and inspectors (prefetched per chunk: no query per row)."""
     records = checks.prefetch_related("results__problem", "inspectors")
-    for c in records.iterator(chunk_size=exports.CHUNK):
+    for c in exports.each(records):
         results = list(c.results.all())
         failed = [r for r in results if r.result == "fail"]
         yield {
@@ -130,7 +130,7 @@ def check_rows(checks, user=None):
 
 
 def stock_rows(stock, user=None):
-    for s in stock.iterator(chunk_size=exports.CHUNK):
+    for s in exports.each(stock):
         yield {
             "counted_on": s.counted_on,
             "code": s.site.code,

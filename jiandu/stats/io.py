@@ -44,7 +44,7 @@ VALUE_FIELDS = (
 def value_rows(values, user=None):
     """Plain values with their joins, streamed (no model instances: a data set may hold millions of values)."""
     rows = values.select_related(None).values_list(*VALUE_FIELDS)
-    for org_code, org_name, period, code, name, unit, value, comment in rows.iterator(chunk_size=exports.CHUNK):
+    for org_code, org_name, period, code, name, unit, value, comment in exports.each(rows):
         yield {
             "org_code": org_code,
             "org_name": org_name,

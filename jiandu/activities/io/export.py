@@ -64,13 +64,12 @@ def _names(ids: list[int]) -> dict[str, dict[int, str]]:
 
 
 def _ledger_rows(activities, user=None):
-    """Ledger rows (dicts keyed by column key) of `activities`, in its order, streamed in chunks."""
+    """Ledger rows (dicts keyed by column key) of `activities`, in its order, read in chunks of plain values
+    (exports.chunks), with the names of each chunk's topics, people, orgs and sites in one query per relation."""
     qs = activities.prefetch_related(None).select_related(None).values_list(*ROW_FIELDS)
-    buffer = []
-
-    def flush():
-        names = _names([r[0] for r in buffer])
-        for r in buffer:
+    for chunk in exports.chunks(qs, CHUNK):
+        names = _names([r[0] for r in chunk])
+        for r in chunk:
             (pk, code, group_short, group_name, method, title, campaign, start, end, days, leader_name, leader_user,
              external, summary, findings) = r  # fmt: skip
             yield {
@@ -91,14 +90,6 @@ def _ledger_rows(activities, user=None):
                 "summary": summary,
                 "findings": findings,
             }
-
-    for r in qs.iterator(chunk_size=CHUNK):
-        buffer.append(r)
-        if len(buffer) == CHUNK:
-            yield from flush()
-            buffer = []
-    if buffer:
-        yield from flush()
 
 
 def select_activities(user, params) -> exports.Selection:
