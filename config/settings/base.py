@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "huey.contrib.djhuey",
     "jiandu.core",
     "jiandu.organizations",
@@ -44,16 +47,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jiandu.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jiandu.core.middleware.RequestContextMiddleware",
+    "jiandu.core.middleware.SecondFactorMiddleware",
     "jiandu.core.middleware.PasswordChangeRequiredMiddleware",
     "jiandu.core.middleware.AppErrorMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -113,7 +119,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "jiandu.core.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "jiandu.core.passwords.PasswordHistoryValidator"},
 ]
+# A password expires after N days (0: never); the person is then sent to change it. The last N passwords
+# may not be used again (own change and admin reset alike).
+JIANDU_PASSWORD_MAX_AGE_DAYS = env.int("JIANDU_PASSWORD_MAX_AGE_DAYS", default=90)
+JIANDU_PASSWORD_HISTORY = env.int("JIANDU_PASSWORD_HISTORY", default=5)
+# Second factor (TOTP, django-otp): holders of these roles log in with password and 动态验证码.
+JIANDU_TOTP_ROLES = env.list(
+    "JIANDU_TOTP_ROLES", default=["system_admin", "security_admin", "audit_admin", "group_leader"]
+)
+OTP_TOTP_ISSUER = "派驻监督工作平台"
+# django-otp's own per-device throttling is off: a wrong code counts toward the axes lockout above instead,
+# one limit for password and code alike.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# At most N live sessions per account (0: unlimited); a new login ends the oldest beyond the limit.
+JIANDU_MAX_SESSIONS_PER_USER = env.int("JIANDU_MAX_SESSIONS_PER_USER", default=0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -133,6 +155,31 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "jiandu.core.views.lockout_response"
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# --- Security headers (jiandu.core.headers and Django's SecurityMiddleware); see docs/deployment.md. ---
+# Only the app's own origin: no CDN, no external call. data:/blob: images are ECharts' "save as image" and previews
+# of chosen photos. Inline <script> and <style> elements are refused (pages use static files and json_script);
+# style="" attributes are allowed (style-src-attr) because ECharts tooltips and Swagger UI write markup with
+# them — a style attribute cannot run code.
+JIANDU_CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "style-src-attr": "'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+}
+# The camera stays allowed for this origin (photos of a check or an activity are taken on a phone).
+JIANDU_PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=(), payment=(), usb=()"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
 
 # --- Language and time ---
 LANGUAGE_CODE = "zh-hans"
@@ -210,6 +257,14 @@ JIANDU_REPEAT_WINDOW_DAYS = env.int("JIANDU_REPEAT_WINDOW_DAYS", default=180)
 # (progress page, download link in 我的导出). Background files are deleted after N days.
 JIANDU_EXPORT_SYNC_ROWS = env.int("JIANDU_EXPORT_SYNC_ROWS", default=5000)
 JIANDU_EXPORT_KEEP_DAYS = env.int("JIANDU_EXPORT_KEEP_DAYS", default=7)
+# Audit log: events younger than this stay in the live table; older ones are archived (manage.py audit_archive,
+# daily job) into var/audit-archive/ with a checkpoint that keeps the chain verifiable. Never below 180 days.
+JIANDU_AUDIT_RETENTION_DAYS = env.int("JIANDU_AUDIT_RETENTION_DAYS", default=365)
+JIANDU_AUDIT_ARCHIVE_DIR = env.path("JIANDU_AUDIT_ARCHIVE_DIR", default=VAR_DIR / "audit-archive")
+# Personal data at rest (hotline callers): SM4 keys {key id: 32 hex digits}, e.g. "k2024=00112233…,k2025=…";
+# new values use the active key; `manage.py rotate_personal_data` re-encrypts old ones (docs/security.md).
+JIANDU_SM4_KEYS = env.dict("JIANDU_SM4_KEYS", default={})
+JIANDU_SM4_ACTIVE_KEY = env("JIANDU_SM4_ACTIVE_KEY", default="")
 
 # Email for notifications: printed to the console unless an SMTP server is configured.
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

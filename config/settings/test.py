@@ -6,6 +6,8 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES
 
 SECRET_KEY = "jiandu-test-key"
+JIANDU_SM4_KEYS = {"test": "6a69616e64752d746573742d6b657931"}
+JIANDU_SM4_ACTIVE_KEY = "test"
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 # Close connections after each request so the live server thread leaves no session behind on PostgreSQL.

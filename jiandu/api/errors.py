@@ -24,6 +24,10 @@ DRF_MESSAGES = {
 def exception_handler(exc, context):
     if isinstance(exc, AppError):
         return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, OverflowError):
+        # An integer beyond the database's range in a filter or an id (SQLite refuses to bind it): no record
+        # can match, and the request is malformed, not the server.
+        return Response({"code": "invalid", "message": "参数数值超出范围。"}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

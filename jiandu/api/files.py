@@ -1,9 +1,8 @@
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
 
-from jiandu.core.attachments import authorized_attachment
+from jiandu.core.attachments import authorized_attachment, serve_attachment
 
 
 class AttachmentFile(APIView):
@@ -12,4 +11,4 @@ class AttachmentFile(APIView):
     @extend_schema(summary="下载附件", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         att = authorized_attachment(request.user, pk)
-        return FileResponse(att.file.open("rb"), filename=att.original_name, content_type=att.mime_type)
+        return serve_attachment(att)

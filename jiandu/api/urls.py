@@ -30,5 +30,6 @@ urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="token"),
     path("files/<int:pk>/", AttachmentFile.as_view(), name="api-file"),
     path("dashboard/", include("jiandu.reports.apis_dashboard")),
+    path("", include("jiandu.core.apis")),
     path("", include(router.urls)),
 ]

@@ -132,7 +132,7 @@ def access(user, model: type[Model], pk, action: str = "view", qs: QuerySet | No
     """Fetch a record the user may see, or raise NotFound; then check `action`, or raise PermissionDenied."""
     try:
         obj = visible_to(user, model, qs).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
+    except (model.DoesNotExist, ValueError, TypeError, OverflowError):  # OverflowError: an id beyond SQLite's range
         raise NotFound() from None
     if action != "view" and not _policy(model).allows(principal(user), action, obj):
         raise PermissionDenied()

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from . import exports, policies, signals  # noqa: F401  (export cleanup job; access policies; login audit)
+        from . import audit_archive, audit_review, exports, policies, signals  # noqa: F401  (jobs, ledgers, …)

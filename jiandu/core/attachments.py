@@ -4,7 +4,7 @@ images get a thumbnail. Services of the owning module call `store_upload` after 
 
 import hashlib
 import io
-import os
+import unicodedata
 
 import filetype
 from django.conf import settings
@@ -37,6 +37,48 @@ ALLOWED_TYPES = {
     "audio/x-wav": "wav",
 }
 ALLOWED_LABEL = "图片（JPG/PNG/WebP/GIF/HEIC）、PDF、Word、Excel、PPT、ZIP、MP4、MP3/WAV"
+# Photos (现场照片, 整改前后照片, 检查项照片) accept images only; every other purpose (file, reply, …) the whole list.
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/heic"}
+IMAGE_LABEL = "图片（JPG/PNG/WebP/GIF/HEIC）"
+PHOTO_PURPOSES = {"photo", "item", "before", "after"}
+NAME_LIMIT = 100  # characters of a stored original name, extension included
+# Control and format characters (Cc, Cf: NUL, newlines, U+202E RIGHT-TO-LEFT OVERRIDE, zero-width …) and the
+# characters Windows refuses in a name never reach the stored name.
+_UNSAFE_NAME_CHARS = '<>:"/\\|?*'
+
+
+def allowed_types(purpose: str) -> tuple[set[str], str]:
+    """The allow-list of detected MIME types for an upload's purpose, and how to say it in Chinese."""
+    if purpose in PHOTO_PURPOSES:
+        return IMAGE_TYPES, IMAGE_LABEL
+    return set(ALLOWED_TYPES), ALLOWED_LABEL
+
+
+def safe_name(name: str, ext: str) -> str:
+    """The name a person gave the file, made harmless to store and show: no folder part, no control, format
+    (RTL override) or reserved characters, no leading dot, at most NAME_LIMIT characters, and ending in the
+    extension of the type its content was detected as (so "photo.exe" that is a JPEG is shown "photo.exe.jpg")."""
+    name = _clean_name(name)
+    stem, dot, given = name.rpartition(".")
+    if not dot or given.lower() not in SAME_EXTENSIONS.get(ext, {ext}):
+        stem = name
+    stem = stem[: NAME_LIMIT - len(ext) - 1].rstrip(" .") or "文件"
+    return f"{stem}.{ext}"
+
+
+SAME_EXTENSIONS = {"jpg": {"jpg", "jpeg", "jpe"}, "heic": {"heic", "heif"}}
+
+
+def _clean_name(name: str) -> str:
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(
+        "_" if ch in _UNSAFE_NAME_CHARS else ch
+        for ch in name
+        if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn")
+    )
+    return " ".join(name.split()).strip(" .")
+
+
 THUMBNAIL_SIZE = (480, 480)
 
 
@@ -59,21 +101,23 @@ def detect_type(data: bytes) -> str | None:
     return mime
 
 
-def check_upload(upload) -> tuple[bytes, str]:
-    """Read and check one upload. Returns (data, mime) or raises ValidationFailed in Chinese."""
-    name = getattr(upload, "name", "文件")
+def check_upload(upload, purpose: str = "") -> tuple[bytes, str]:
+    """Read and check one upload against its purpose's allow-list. Returns (data, mime) or raises
+    ValidationFailed in Chinese."""
+    name = _clean_name(getattr(upload, "name", ""))[:NAME_LIMIT] or "文件"
     limit = settings.JIANDU_MAX_UPLOAD_BYTES
     if getattr(upload, "size", 0) > limit:
         raise ValidationFailed(f"文件“{name}”超过{limit // (1024 * 1024)}MB的上限。", fields={"files": ["文件过大。"]})
-    data = upload.read()
+    data = upload.read(limit + 1)
     if len(data) > limit:
         raise ValidationFailed(f"文件“{name}”超过{limit // (1024 * 1024)}MB的上限。", fields={"files": ["文件过大。"]})
     if not data:
         raise ValidationFailed(f"文件“{name}”是空的。", fields={"files": ["空文件。"]})
     mime = detect_type(data)
-    if mime not in ALLOWED_TYPES:
+    allowed, label = allowed_types(purpose)
+    if mime not in allowed:
         raise ValidationFailed(
-            f"文件“{name}”的内容不是允许的类型（按文件内容识别，与扩展名无关）。允许：{ALLOWED_LABEL}。",
+            f"文件“{name}”的内容不是允许的类型（按文件内容识别，与扩展名无关）。允许：{label}。",
             fields={"files": ["文件类型不允许。"]},
         )
     return data, mime
@@ -95,10 +139,10 @@ def _thumbnail(data: bytes) -> tuple[bytes | None, int | None, int | None]:
 
 def store_upload(*, actor, owner, upload, caption: str = "", purpose: str = "", sort_order: int = 0) -> Attachment:
     """Store one checked upload for `owner`. Call from a service that has authorized `actor` on `owner`."""
-    data, mime = check_upload(upload)
+    data, mime = check_upload(upload, purpose)
     digest = hashlib.sha256(data).hexdigest()
     ext = ALLOWED_TYPES[mime]
-    original = os.path.basename(getattr(upload, "name", "") or f"file.{ext}")[:200]
+    original = safe_name(getattr(upload, "name", ""), ext)
     att = Attachment(
         owner_type=ContentType.objects.get_for_model(type(owner)),
         owner_id=owner.pk,
@@ -137,10 +181,18 @@ def authorized_attachment(user, pk) -> Attachment:
 @login_required
 def attachment_download(request, pk: int):
     att = authorized_attachment(request.user, pk)
-    inline = att.is_image or att.mime_type == "application/pdf"
-    return FileResponse(
+    return serve_attachment(att)
+
+
+def serve_attachment(att: Attachment) -> FileResponse:
+    """The stored file with its detected type, never sniffed by the browser. Only allow-listed raster images
+    open in the browser (they cannot run script); everything else, PDF included, is downloaded."""
+    inline = att.mime_type in IMAGE_TYPES
+    response = FileResponse(
         att.file.open("rb"), as_attachment=not inline, filename=att.original_name, content_type=att.mime_type
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -148,4 +200,6 @@ def attachment_thumbnail(request, pk: int):
     att = authorized_attachment(request.user, pk)
     if not att.thumbnail:
         raise NotFound("该附件没有缩略图。")
-    return FileResponse(att.thumbnail.open("rb"), content_type="image/jpeg")
+    response = FileResponse(att.thumbnail.open("rb"), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -168,8 +168,16 @@ class ChainReport:
 
 
 def verify_chain(chunk_size: int = 5000) -> ChainReport:
-    """Walk the chain in order and report the first event whose link or content does not hold."""
-    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    """Walk the live chain in order and report the first event whose link or content does not hold.
+
+    The live chain starts after the last archive checkpoint (jiandu.core.audit_archive): its first event must
+    follow the checkpoint's last sequence number and hash; the archived events are checked by verify_archives."""
+    from .models import AuditArchive
+
+    checkpoint = AuditArchive.objects.order_by("-last_seq").first()
+    expected_seq = checkpoint.last_seq + 1 if checkpoint else 1
+    prev_hash = checkpoint.last_hash if checkpoint else GENESIS_HASH
+    checked = 0
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=chunk_size):
         if event.seq != expected_seq:
             kind = "缺失（被删除）" if event.seq > expected_seq else "重复或被插入"
@@ -198,8 +206,11 @@ def verify_chain(chunk_size: int = 5000) -> ChainReport:
             )
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_seq != checked or head.last_hash != prev_hash):
+    if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != prev_hash):
         return ChainReport(
-            False, checked, f"审计链尾部不完整：应有{head.last_seq}条，实有{checked}条（末尾记录被删除）。"
+            False,
+            checked,
+            f"审计链尾部不完整：最后一条应为第{head.last_seq}号，实为第{expected_seq - 1}号（末尾记录被删除）。",
         )
-    return ChainReport(True, checked, f"审计链完整：共校验{checked}条事件（SM3）。")
+    archived = f"，此前{checkpoint.last_seq}条已归档" if checkpoint else ""
+    return ChainReport(True, checked, f"审计链完整：共校验{checked}条事件（SM3）{archived}。")

@@ -2,8 +2,9 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from . import context
+from . import context, otp
 from .errors import AppError, NotFound, PermissionDenied
+from .passwords import password_expired
 
 
 class RequestContextMiddleware:
@@ -20,8 +21,32 @@ class RequestContextMiddleware:
             context.reset_ip(token)
 
 
+class SecondFactorMiddleware:
+    """Between the password and the 动态验证码 nothing is reachable: every page leads to the code step (the
+    session is not logged in, so the API refuses it too). A session logged in with the password only whose
+    account has since gained a protected role is sent to the code step as well (see otp.py)."""
+
+    ALLOWED_PREFIXES = ("/static/", "/accounts/login/", "/accounts/otp/", "/accounts/logout/", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and request.session.get(otp.FACTORS_KEY) == 1 and otp.is_protected(user):
+            next_url = otp.step_up(request, user)
+            if not request.path.startswith("/api/"):
+                return redirect(next_url)
+        if not request.path.startswith(self.ALLOWED_PREFIXES) and not request.user.is_authenticated:
+            pending = otp.pending_user(request)
+            if pending is not None:
+                return redirect(otp.next_step_url(pending))
+        return self.get_response(request)
+
+
 class PasswordChangeRequiredMiddleware:
-    """An account opened or reset by an admin must set its own password before anything else."""
+    """An account opened or reset by an admin, or whose password has expired (JIANDU_PASSWORD_MAX_AGE_DAYS),
+    must set its own password before anything else."""
 
     ALLOWED_PREFIXES = ("/static/", "/accounts/password/", "/accounts/logout/", "/api/")
 
@@ -33,7 +58,7 @@ class PasswordChangeRequiredMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and getattr(user, "must_change_password", False)
+            and (getattr(user, "must_change_password", False) or password_expired(user))
             and not request.path.startswith(self.ALLOWED_PREFIXES)
         ):
             return redirect(reverse("password_change"))

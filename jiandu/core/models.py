@@ -66,6 +66,30 @@ class AuditChainHead(models.Model):
         return f"#{self.last_seq} {self.last_hash[:12]}"
 
 
+class AuditArchive(models.Model):
+    """A checkpoint of the audit chain: events first_seq…last_seq were moved out of the live table into `file`
+    (JSON lines, gzip) by jiandu.core.audit_archive. The live chain continues from last_hash, and the file is
+    verified by its SHA-256 and by re-walking its events from first_prev_hash (audit_verify --with-archives)."""
+
+    first_seq = models.PositiveBigIntegerField(_("起始序号"), unique=True)
+    last_seq = models.PositiveBigIntegerField(_("截止序号"), unique=True)
+    first_prev_hash = models.CharField(_("起始前一哈希"), max_length=64)
+    last_hash = models.CharField(_("末条哈希"), max_length=64)
+    event_count = models.PositiveBigIntegerField(_("事件数"))
+    before = models.DateTimeField(_("归档截止时间"))  # events older than this were archived
+    file_name = models.CharField(_("归档文件"), max_length=200)
+    sha256 = models.CharField(_("文件SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("归档时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("审计日志归档")
+        verbose_name_plural = _("审计日志归档")
+        ordering = ["last_seq"]
+
+    def __str__(self):
+        return f"#{self.first_seq}–#{self.last_seq} {self.file_name}"
+
+
 class Attachment(models.Model):
     """A file or photo attached to a record (activity, document, reply, problem, …).
 

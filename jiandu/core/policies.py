@@ -14,7 +14,7 @@ class AuditEventPolicy(Policy):
         return qs if p.has(Role.AUDIT_ADMIN) else qs.none()
 
     def allows(self, p, action, obj):
-        return action in ("view", "verify") and p.has(Role.AUDIT_ADMIN)
+        return action in ("view", "verify", "export") and p.has(Role.AUDIT_ADMIN)
 
 
 @register(ExportJob)

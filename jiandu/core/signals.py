@@ -3,13 +3,18 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from . import audit
+from . import audit, login_sessions
 from .enums import EventType, Outcome
 
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    audit.record(EventType.LOGIN, actor=user, obj=user, details={"channel": _channel(request)})
+    details = {"channel": _channel(request)}
+    device = getattr(user, "otp_device", None)
+    if device is not None:
+        details["second_factor"] = "recovery_code" if device._meta.model_name == "staticdevice" else "totp"
+    audit.record(EventType.LOGIN, actor=user, obj=user, details=details)
+    login_sessions.session_started(request, user)
 
 
 @receiver(user_logged_out)
@@ -27,7 +32,7 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         object_type="organizations.user",
         object_repr=username,
         outcome=Outcome.FAILURE,
-        details={"channel": _channel(request)},
+        details={"channel": _channel(request), "reason": kwargs.get("reason", "password")},
     )
 
 

@@ -12,9 +12,11 @@ from jiandu.organizations.models import RoleGrant
 
 from . import audit
 from .access import require, visible_to
-from .errors import ValidationFailed
+from .errors import NotFound, ValidationFailed
+from .login_sessions import session_rekeyed
 from .models import AuditEvent
 from .navigation import items_for
+from .passwords import password_expired
 from .todo import todos_for
 
 LOCKOUT_MESSAGE = "连续登录失败次数过多，账号已被锁定30分钟，请稍后再试或联系安全保密管理员解锁。"
@@ -82,38 +84,72 @@ def password_change(request):
             if not e.fields:
                 form.add_error(None, e.message)
         else:
+            old_key = request.session.session_key
             update_session_auth_hash(request, user)
+            session_rekeyed(old_key, request.session.session_key)
             messages.success(request, "密码已修改。")
             return redirect("home")
-    return render(request, "registration/password_change.html", {"form": form})
+    context = {
+        "form": form,
+        "password_expired": password_expired(request.user),
+        "max_age_days": settings.JIANDU_PASSWORD_MAX_AGE_DAYS,
+    }
+    return render(request, "registration/password_change.html", context)
 
 
 @login_required
 def audit_log(request):
-    """The audit log, for the audit admin only (三员分立)."""
-    require(request.user, "view", AuditEvent)
-    qs = visible_to(request.user, AuditEvent).order_by("-seq")
-    event_type = request.GET.get("event_type", "")
-    username = request.GET.get("username", "").strip()
-    if event_type:
-        qs = qs.filter(event_type=event_type)
-    if username:
-        qs = qs.filter(actor_username__icontains=username)
-    report = audit.verify_chain() if request.GET.get("verify") else None
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    from .enums import EventType
+    """审计日志 for the audit admin only (三员分立): filters, verification of the chain, export (audited)."""
+    from .audit_review import AuditFilters, events_for, parse_filters
+    from .enums import EventType, Outcome
+    from .models import AuditArchive
 
+    require(request.user, "view", AuditEvent)
+    if request.GET.get("event"):
+        return audit_event_detail(request, request.GET["event"])
+    try:
+        filters = parse_filters(request.GET)
+    except ValidationFailed as e:
+        messages.error(request, e.message)
+        filters = AuditFilters()
+    report = None
+    if request.GET.get("verify"):
+        report = audit.verify_chain()
+    page = Paginator(events_for(request.user, filters), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "core/audit_log.html",
         {
             "page": page,
             "report": report,
+            "filters": filters,
             "event_types": EventType.choices,
-            "event_type": event_type,
-            "username": username,
+            "outcomes": Outcome.choices,
+            "archive": AuditArchive.objects.order_by("-last_seq").first(),
+            "export_query": request.GET.urlencode(),
         },
     )
+
+
+def audit_event_detail(request, seq: str):
+    """One audit event (/audit/?event=<seq>): every field, the details as indented JSON, its hash and the
+    previous hash. The caller has checked the audit admin's right."""
+    import json
+
+    event = visible_to(request.user, AuditEvent).filter(seq=int(seq) if seq.isdigit() else 0).first()
+    if event is None:
+        raise NotFound()
+    details = json.dumps(event.details, ensure_ascii=False, indent=2, sort_keys=True)
+    return render(request, "core/audit_event.html", {"event": event, "details": details})
+
+
+@login_required
+def audit_export(request):
+    """审计日志台账 of the filtered events (.xlsx at once or in the background); itself an EXPORT event."""
+    from .exports import respond
+
+    require(request.user, "export", AuditEvent)
+    return respond(request, "audit_events")
 
 
 def error_404(request, exception=None):

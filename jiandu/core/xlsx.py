@@ -8,6 +8,7 @@ every error as (row, column header, message) and writes nothing unless there are
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from xml.sax.saxutils import escape
@@ -194,35 +195,104 @@ def _header_key(text) -> str:
     return str(text or "").replace("*", "").strip()
 
 
+# Limits of an import (DESIGN §10): checked on the zip before openpyxl opens it, so a crafted file costs nothing.
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # all parts of the package together, inflated
+MAX_COMPRESSION_RATIO = 200  # one part inflating more than this (and past 1 MB) is a zip bomb
+MAX_PARTS = 1000
+MAX_IMPORT_ROWS = 200_000
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<(?:\w+:)?f[\s>/]')
+
+
+def _refuse(message: str, row: int | None = None, column: str = "文件"):
+    raise ImportFailed([(row, column, message)])
+
+
+def check_package(data: bytes) -> None:
+    """Refuse what is not a sound .xlsx before it is parsed: not a zip, corrupt, a zip bomb, or formulas.
+
+    Formulas are refused rather than evaluated or read as cached values: what a formula shows depends on the
+    program that last saved it, and an export of an imported formula could run in a reader's Excel."""
+    if not data.startswith(b"PK"):
+        _refuse("文件不是 Excel（.xlsx）格式，请使用导出的模板填写。")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        parts = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        _refuse("无法读取该 Excel 文件，文件可能已损坏。")
+    if len(parts) > MAX_PARTS:
+        _refuse("文件结构异常（包含的部件过多），已拒绝导入。")
+    total = sum(p.file_size for p in parts)
+    bomb = total > MAX_UNCOMPRESSED_BYTES or any(
+        p.file_size > 1024 * 1024 and p.file_size > MAX_COMPRESSION_RATIO * max(p.compress_size, 1) for p in parts
+    )
+    if bomb:
+        _refuse(
+            f"文件解压后过大（{total // (1024 * 1024)}MB，上限{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}MB）"
+            "或压缩比异常，疑似“压缩炸弹”，已拒绝导入。"
+        )
+    names = {p.filename for p in parts}
+    if "xl/workbook.xml" not in names:
+        _refuse("文件不是 Excel 工作簿（缺少 xl/workbook.xml），请使用导出的模板填写。")
+    try:
+        for name in sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+            xml = zf.read(name)
+            if _FORMULA.search(xml):
+                found = _FORMULA_CELL.search(xml)
+                where = f"单元格 {found.group(1).decode()} " if found else ""
+                _refuse(f"{where}含有公式。为保证数据准确，导入文件不能含公式，请将公式转为数值后再导入。")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+        _refuse("无法读取该 Excel 文件，文件可能已损坏。")
+
+
 def read_rows(upload, columns: list[Column]) -> list[tuple[int, dict]]:
     """Read the first sheet of an uploaded .xlsx. Returns [(excel_row_number, {key: value})], skipping empty rows.
 
-    Raises ImportFailed when the file is not an .xlsx, is too large, or lacks a required column.
+    Raises ImportFailed (in Chinese, nothing read) when the file is too large, not an .xlsx, corrupt, a zip bomb,
+    has formulas or too many rows, or lacks the template's headers.
     """
+    limit = settings.JIANDU_MAX_IMPORT_BYTES
     size = getattr(upload, "size", None)
-    if size is not None and size > settings.JIANDU_MAX_IMPORT_BYTES:
-        limit = settings.JIANDU_MAX_IMPORT_BYTES // (1024 * 1024)
-        raise ImportFailed([(None, "文件", f"文件超过{limit}MB的上限。")])
-    data = upload.read() if hasattr(upload, "read") else upload
-    if not data.startswith(b"PK"):
-        raise ImportFailed([(None, "文件", "文件不是 Excel（.xlsx）格式，请使用导出的模板填写。")])
+    if size is not None and size > limit:
+        _refuse(f"文件超过{limit // (1024 * 1024)}MB的上限。")
+    data = upload.read(limit + 1) if hasattr(upload, "read") else upload
+    if len(data) > limit:
+        _refuse(f"文件超过{limit // (1024 * 1024)}MB的上限。")
+    check_package(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
         raise ImportFailed([(None, "文件", "无法读取该 Excel 文件，文件可能已损坏。")]) from None
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    try:
+        return _records(wb, columns)
+    except ImportFailed:
+        raise
+    except Exception:  # a sheet that breaks while it is read is as corrupt as one that does not open
+        raise ImportFailed([(None, "文件", "无法读取该 Excel 文件，文件可能已损坏。")]) from None
+    finally:
+        wb.close()
+
+
+def _records(wb, columns: list[Column]) -> list[tuple[int, dict]]:
+    if not wb.worksheets:
+        _refuse("工作簿中没有工作表。")
+    rows = wb.worksheets[0].iter_rows(values_only=True)
     try:
         header = next(rows)
     except StopIteration:
         raise ImportFailed([(None, "文件", "工作表是空的。")]) from None
     by_header = {_header_key(h): i for i, h in enumerate(header) if _header_key(h)}
+    if not any(c.header in by_header for c in columns):
+        expected = "、".join(c.header for c in columns[:6])
+        _refuse(f"第1行的表头与模板不符（应为：{expected}……），请使用导出的模板填写。", row=1, column="表头")
     missing = [c.header for c in columns if c.required and c.header not in by_header]
     if missing:
         raise ImportFailed([(1, h, f"缺少必填列「{h}」，请使用导出的模板。") for h in missing])
     index = {c.key: by_header.get(c.header) for c in columns}
     out = []
     for number, values in enumerate(rows, start=2):
+        if number - 1 > MAX_IMPORT_ROWS:
+            _refuse(f"文件超过{MAX_IMPORT_ROWS}行的上限，请分批导入。")
         if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         record = {}
@@ -230,7 +300,6 @@ def read_rows(upload, columns: list[Column]) -> list[tuple[int, dict]]:
             v = values[i] if i is not None and i < len(values) else None
             record[key] = v.strip() if isinstance(v, str) else v
         out.append((number, record))
-    wb.close()
     return out
 
 

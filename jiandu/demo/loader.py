@@ -1,9 +1,13 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jiandu.core import audit
+from jiandu.core import audit, otp
 from jiandu.core.enums import EventType
 from jiandu.organizations.enums import OrgKind, Role
 from jiandu.organizations.models import Assignment, Org, RoleGrant, Site, User
@@ -63,6 +67,7 @@ def _short_of(code: str) -> str:
 
 def load_users(orgs: dict[str, Org]) -> list[tuple[str, str, str, str]]:
     password = make_password(structure.DEMO_PASSWORD)  # one hash for all: the demo logs in 60+ accounts
+    changed_at = timezone.now()  # reloading the demo restarts the 90 days of password expiry
     accounts = _demo_accounts()
     existing = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in accounts])}
     for username, full_name, role, org_code in accounts:
@@ -70,14 +75,33 @@ def load_users(orgs: dict[str, Org]) -> list[tuple[str, str, str, str]]:
         user = existing.get(username)
         if user is None:
             user = User.objects.create(
-                username=username, full_name=full_name, org=org, password=password, must_change_password=False
+                username=username,
+                full_name=full_name,
+                org=org,
+                password=password,
+                must_change_password=False,
+                password_changed_at=changed_at,
             )
         else:
             User.objects.filter(pk=user.pk).update(
-                full_name=full_name, org=org, password=password, must_change_password=False, is_active=True
+                full_name=full_name,
+                org=org,
+                password=password,
+                must_change_password=False,
+                password_changed_at=changed_at,
+                is_active=True,
             )
         RoleGrant.objects.get_or_create(user=user, role=role, org=org)
+        if role in settings.JIANDU_TOTP_ROLES:
+            load_demo_totp(user)
     return accounts
+
+
+def load_demo_totp(user: User) -> None:
+    """The account's second factor is the published demo secret (README: 演示账号), with no recovery codes."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    TOTPDevice.objects.create(user=user, name=otp.TOTP_NAME, key=structure.DEMO_TOTP_KEY_HEX, confirmed=True)
 
 
 def load_sites(orgs: dict[str, Org]) -> int:

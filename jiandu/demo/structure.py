@@ -93,6 +93,10 @@ COMMISSION = ("JW", "吉林省纪委监委", "省纪委监委")
 OFFICE = ("JW-PZJG", "派驻机构管理室", "派驻机构管理室")
 
 DEMO_PASSWORD = "Jiandu@2022"
+# The published TOTP secret of every demo account that needs the 动态验证码 (JIANDU_TOTP_ROLES): the bytes
+# b"jiandu-demo-totp-key", base32 NJUWC3TEOUWWIZLNN4WXI33UOAWWWZLZ. `manage.py demo_otp USERNAME` prints the code.
+DEMO_TOTP_KEY_HEX = b"jiandu-demo-totp-key".hex()
+DEMO_TOTP_SECRET = "NJUWC3TEOUWWIZLNN4WXI33UOAWWWZLZ"
 
 # The accounts the README lists: (username, full name, role, org code, what to try with it).
 NAMED_USERS = [

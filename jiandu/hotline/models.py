@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jiandu.core.crypto import EncryptedTextField
 from jiandu.core.models import BaseModel
 
 from .enums import MAX_WAIT_SECONDS, MIN_PASSING_SCORE, CaseEventKind, CaseStatus, TestCallStatus
@@ -79,7 +80,8 @@ class HotlineCounter(models.Model):
 class HotlineCase(BaseModel):
     """热线工单: one citizen call, routed to the org that must answer by a deadline, answered, called back, closed.
 
-    caller_name and caller_phone are personal data: masked everywhere except an audited view (services)."""
+    caller_name and caller_phone are personal data: encrypted at rest (SM4), masked everywhere except an audited
+    view (services)."""
 
     hotline = models.ForeignKey(Hotline, verbose_name=_("热线"), on_delete=models.PROTECT, related_name="cases")
     group = models.ForeignKey(
@@ -87,8 +89,9 @@ class HotlineCase(BaseModel):
     )
     number = models.CharField(_("工单号"), max_length=40)
     received_at = models.DateTimeField(_("来电时间"), db_index=True)
-    caller_name = models.CharField(_("来电人"), max_length=50, blank=True)
-    caller_phone = models.CharField(_("来电号码"), max_length=30, blank=True)
+    # Stored SM4-encrypted (jiandu.core.crypto); the services cut them to 50 and 30 characters.
+    caller_name = EncryptedTextField(_("来电人"), blank=True)
+    caller_phone = EncryptedTextField(_("来电号码"), blank=True)
     issue = models.TextField(_("反映问题"))
     category = models.CharField(_("问题类别"), max_length=40, blank=True)
     routed_org = models.ForeignKey(

@@ -85,6 +85,9 @@ class UserPolicy(Policy):
             if p.has(Role.OFFICE_STAFF):
                 # The office keeps business accounts only; admin accounts belong to the three admins.
                 return isinstance(obj, type) or not _holds_admin_role(obj)
+        if action == "reset_otp":
+            # The security admin resets another account's 动态验证码 (lost phone and recovery codes).
+            return p.has(Role.SECURITY_ADMIN) and not isinstance(obj, type) and obj.pk != p.user_id
         if action == "grant":
             # Nobody grants roles to themselves.
             return p.has(Role.SECURITY_ADMIN, Role.OFFICE_STAFF) and (isinstance(obj, type) or obj.pk != p.user_id)

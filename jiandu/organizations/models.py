@@ -156,3 +156,33 @@ class Site(BaseModel):
 
     def __str__(self):
         return self.name
+
+
+class PasswordHistory(models.Model):
+    """The hash of a password the user has had, so that the last few are not used again (等保)."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+")
+    password = models.CharField(_("密码哈希"), max_length=128)
+    created_at = models.DateTimeField(_("设置时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+
+    def __str__(self):
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d}"
+
+
+class UserSession(models.Model):
+    """A login session of a user, so that the oldest can be ended when JIANDU_MAX_SESSIONS_PER_USER is set."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(_("会话"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("登录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("登录会话")
+        verbose_name_plural = _("登录会话")
+
+    def __str__(self):
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d %H:%M}"

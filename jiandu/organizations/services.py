@@ -252,6 +252,21 @@ def user_reset_password(*, actor, user: User, new_password: str) -> User:
 
 
 @transaction.atomic
+def user_reset_second_factor(*, actor, user: User) -> int:
+    """The security admin removes the account's 动态验证码 and recovery codes (lost phone): the person binds a
+    new device at the next login. The API token goes too, since it was obtained with the old factor."""
+    from rest_framework.authtoken.models import Token
+
+    from jiandu.core import otp
+
+    require(actor, "reset_otp", user)
+    removed = otp.remove_devices(user)
+    Token.objects.filter(user=user).delete()
+    audit.record(EventType.UPDATE, actor=actor, obj=user, details={"action": "otp_reset", "devices": removed})
+    return removed
+
+
+@transaction.atomic
 def user_change_own_password(*, user: User, old_password: str, new_password: str) -> User:
     if not user.check_password(old_password):
         raise ValidationFailed("原密码不正确。", fields={"old_password": ["原密码不正确。"]})

@@ -25,6 +25,7 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/password/", views.user_reset_password, name="user_reset_password"),
+    path("users/<int:pk>/otp-reset/", views.user_reset_second_factor, name="user_reset_second_factor"),
     path("users/<int:pk>/grants/new/", views.grant_create, name="grant_create"),
     path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
     # Sites

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from jiandu.core import exports
+from jiandu.core import exports, otp
 from jiandu.core.access import access, can, require
 from jiandu.core.errors import Conflict, ImportFailed, PermissionDenied, ValidationFailed
 from jiandu.core.forms import show_error
@@ -348,6 +348,8 @@ def _user_detail_context(request, account: User, grant_form=None) -> dict:
         "grant_form": grant_form if may_grant else None,
         "can_change": can(request.user, "change", account),
         "can_reset": can(request.user, "reset_password", account),
+        "can_reset_otp": can(request.user, "reset_otp", account),
+        "has_otp": otp.totp_device(account) is not None,
     }
 
 
@@ -413,6 +415,15 @@ def user_reset_password(request, pk):
     else:
         form = forms.PasswordResetForm()
     return render(request, "organizations/user_password.html", {"form": form, "account": account})
+
+
+@login_required
+@require_POST
+def user_reset_second_factor(request, pk):
+    account = access(request.user, User, pk, action="reset_otp")
+    services.user_reset_second_factor(actor=request.user, user=account)
+    messages.success(request, f"已重置“{account.username}”的动态验证码，该用户下次登录时须重新绑定。")
+    return redirect("organizations:user_detail", pk=account.pk)
 
 
 @login_required

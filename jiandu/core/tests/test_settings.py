@@ -27,6 +27,17 @@ def test_production_refuses_without_allowed_hosts():
     assert r.returncode != 0 and "DJANGO_ALLOWED_HOSTS" in r.stderr
 
 
+def test_production_refuses_without_sm4_key():
+    r = _run(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": "k" * 50,
+            "DJANGO_ALLOWED_HOSTS": "jiandu.example",
+        }
+    )
+    assert r.returncode != 0 and "JIANDU_SM4_KEYS" in r.stderr
+
+
 def test_production_starts_with_secrets_on_postgresql():
     r = _run(
         {
@@ -34,6 +45,8 @@ def test_production_starts_with_secrets_on_postgresql():
             "DJANGO_SECRET_KEY": "k" * 50,
             "DJANGO_ALLOWED_HOSTS": "jiandu.example",
             "DATABASE_URL": "postgres://jiandu@db.example:5432/jiandu",
+            "JIANDU_SM4_KEYS": "k1=" + "ab" * 16,
+            "JIANDU_SM4_ACTIVE_KEY": "k1",
         }
     )
     assert r.returncode == 0, r.stderr

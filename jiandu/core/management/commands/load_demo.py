@@ -40,3 +40,7 @@ class Command(BaseCommand):
             if username in shown:
                 self.stdout.write(f"  {username:<14} {Role(role).label:<10} {full_name}")
         self.stdout.write("  其余各组：<组代码>_leader / _member / _liaison，组代码见 README。")
+        self.stdout.write(
+            f"组长和三员账号登录时还须输入动态验证码：在验证器应用中添加演示密钥 {structure.DEMO_TOTP_SECRET}，"
+            "或运行 python manage.py demo_otp <账号> 查看当前验证码。"
+        )
