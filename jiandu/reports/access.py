@@ -5,7 +5,8 @@ exactly the records its viewer may see, whatever scope is asked for. This policy
 (class-level actions on Briefing) and who sees a kept briefing:
 
 - dashboard 领导驾驶舱 — every business role (a liaison's shows only their org's documents and problems);
-- scorecard 考评, monthly 统计月报, create (a briefing) — commission and group roles;
+- scorecard 考评, monthly 统计月报, create (a briefing) — commission and group roles; monthly_all (the monthly
+  table of every group at once) — commission roles;
 - a briefing: the commission sees all; group roles the briefings of their group; change — its author, or a
   member of its group; admin roles see none of it.
 """
@@ -31,6 +32,8 @@ class BriefingPolicy(Policy):
         if isinstance(obj, type):
             if action == "dashboard":
                 return p.has(*BUSINESS_ROLES)
+            if action == "monthly_all":
+                return p.has(*COMMISSION_ROLES)
             if action in ("scorecard", "monthly", "create", "view", "export"):
                 return p.has(*REPORT_ROLES)
             return False

@@ -12,11 +12,10 @@ from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET
 
 from jiandu.activities import selectors as activities
-from jiandu.core.access import principal, require
+from jiandu.core.access import can, require
 from jiandu.core.deadlines import today
 from jiandu.core.errors import NotFound
 from jiandu.core.xlsx import XLSX_CONTENT_TYPE
-from jiandu.organizations.enums import COMMISSION_ROLES
 from jiandu.problems import selectors as problems
 
 from ..models import Briefing
@@ -32,7 +31,7 @@ def _groups(request) -> tuple[list, str, list]:
     """(groups of the table, the chosen value, the choices). The commission may pick any group or 全部 (the
     default); group staff their own groups (the first by default). Any other group answers 404."""
     choices = scope_groups(request.user)
-    commission = principal(request.user).has(*COMMISSION_ROLES)
+    commission = can(request.user, "monthly_all", Briefing)
     value = (request.GET.get("group") or "").strip()
     if not value:
         value = ALL if commission else (str(choices[0].pk) if choices else "")
@@ -92,7 +91,7 @@ def monthly(request):
             "sheets": sheets,
             "choices": choices,
             "chosen": chosen,
-            "may_choose_all": principal(request.user).has(*COMMISSION_ROLES) and len(choices) > 1,
+            "may_choose_all": can(request.user, "monthly_all", Briefing) and len(choices) > 1,
             "month_key": month_key,
             "month_label": f"{year}年{month}月",
             "this_month": f"{now.year:04d}-{now.month:02d}",
