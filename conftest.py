@@ -14,6 +14,14 @@ from jiandu.organizations.enums import OrgKind, Role
 from jiandu.organizations.tests.factories import AssignmentFactory, OrgFactory, user_with_role
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: counters in a rolled-back database can repeat across tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def tree(db):
     commission = OrgFactory(kind=OrgKind.COMMISSION, code="JW", name="吉林省纪委监委", short_name="省纪委监委")

@@ -247,7 +247,17 @@ else:
         "immediate": False,
     }
 
+# --- Cache of derived figures (jiandu.core.freshness): shared in Redis across processes and machines; per process
+# in memory on the embedded default. Either way a write makes cached figures stale at once (database counters).
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+JIANDU_FIGURE_CACHE = env.bool("JIANDU_FIGURE_CACHE", default=True)
+
 # --- Product settings ---
+# Lists count at most this many matching rows (jiandu.core.paging): "超过 10000 条" beyond, never a full count.
+JIANDU_LIST_COUNT_CAP = env.int("JIANDU_LIST_COUNT_CAP", default=10_000)
 # Warning colours (红黄绿灯): yellow when 0–N days remain, red when overdue; days are calendar or working days.
 JIANDU_WARNING_DAYS = env.int("JIANDU_WARNING_DAYS", default=3)
 JIANDU_WARNING_WORKING_DAYS = env.bool("JIANDU_WARNING_WORKING_DAYS", default=False)

@@ -31,7 +31,37 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Media: uploads (photos, attachments, thumbnails) and background exports. ---
+# On one machine, or several sharing an NFS mount: files under JIANDU_MEDIA_ROOT. With JIANDU_S3_BUCKET set: an
+# S3-compatible bucket (MinIO, a government cloud's object storage; `pip install -e ".[s3]"`), see docs/deploy.md.
+# Files are never served from a public or signed URL: every download goes through the app's access-checked views
+# (jiandu.core.attachments, export_views), which read them through the storage API. So the bucket stays private.
+JIANDU_S3_BUCKET = env("JIANDU_S3_BUCKET", default="")
+if JIANDU_S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": JIANDU_S3_BUCKET,
+            "endpoint_url": env("JIANDU_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env("JIANDU_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("JIANDU_S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env("JIANDU_S3_REGION", default="") or None,
+            # "path" for MinIO and most on-premises stores (bucket in the path), "virtual" for bucket.host names.
+            "addressing_style": env("JIANDU_S3_ADDRESSING_STYLE", default="path"),
+            "location": env("JIANDU_S3_PREFIX", default=""),  # a folder inside the bucket, e.g. "jiandu/"
+            # Objects are written private; set JIANDU_S3_DEFAULT_ACL= (empty) for a store that refuses ACL headers.
+            "default_acl": env("JIANDU_S3_DEFAULT_ACL", default="private") or None,
+            "querystring_auth": True,  # a stray .url is a short-lived signed link, never a public one
+            "querystring_expire": 300,
+            # Same name, different upload (two attachments with the same content in one month): keep both objects,
+            # as the file system does, so deleting one attachment never removes the other's file.
+            "file_overwrite": False,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

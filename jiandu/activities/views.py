@@ -3,7 +3,6 @@ gallery, xlsx export and import. Records come from selectors / core.access; ever
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -13,6 +12,7 @@ from jiandu.core import exports
 from jiandu.core.access import access, can, require, visible_to
 from jiandu.core.attachments import attachments_of
 from jiandu.core.errors import Conflict, ImportFailed, ValidationFailed
+from jiandu.core.paging import Paginator
 
 from . import campaign_services, io, selectors, services
 from .enums import CONFIDENTIAL_METHODS, METHOD_CSS, AttachmentPurpose, Method

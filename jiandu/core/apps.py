@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from . import audit_archive, audit_review, exports, policies, signals  # noqa: F401  (jobs, ledgers, …)
+        from . import audit_archive, audit_review, exports, freshness, policies, signals  # noqa: F401  (jobs, …)
+
+        freshness.connect()

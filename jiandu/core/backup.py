@@ -5,7 +5,8 @@ lists the SHA-256 and size of every member, the database vendor and the migratio
 
     db/database.sqlite3   SQLite online backup API: a consistent copy while the app keeps running
     db/database.pgdump    PostgreSQL: pg_dump -Fc (one snapshot transaction)
-    media/…               every file under MEDIA_ROOT
+    media/…               every file under MEDIA_ROOT (none when uploads live in an S3-compatible bucket:
+                          the bucket's own versioning or replication backs them up; the command says so)
     audit-archive/…       the archived audit events (JIANDU_AUDIT_ARCHIVE_DIR), so the whole chain stays verifiable
     MANIFEST.json
 
@@ -28,6 +29,7 @@ from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
@@ -156,6 +158,17 @@ def _anonymous(info: tarfile.TarInfo) -> tarfile.TarInfo:
     return info
 
 
+OBJECT_STORAGE_NOTE = (
+    "注意：附件文件保存在对象存储（S3 兼容存储桶 {bucket}）中，本备份不含附件文件；"
+    "请用存储桶自身的版本控制或跨区域复制备份附件（见 docs/deploy.md）。"
+)
+
+
+def media_in_object_storage() -> bool:
+    """True when uploads live outside MEDIA_ROOT (JIANDU_S3_BUCKET: an S3-compatible bucket)."""
+    return not isinstance(storages["default"], FileSystemStorage)
+
+
 def file_folders() -> dict[str, Path]:
     """The folders of files that belong in a backup, by their name in the archive."""
     folders = {"media": Path(settings.MEDIA_ROOT)}
@@ -192,6 +205,9 @@ def create_backup(path: Path, *, progress: Progress = _quiet) -> Manifest:
             with tarfile.open(tmp, "w:gz") as tar:
                 files.append(_add_file(tar, db_file, DB_MEMBER[vendor]))
                 for folder, root in file_folders().items():
+                    if folder == "media" and media_in_object_storage():
+                        progress(OBJECT_STORAGE_NOTE.format(bucket=getattr(settings, "JIANDU_S3_BUCKET", "")))
+                        continue
                     sources = media_files(root)
                     progress(f"正在备份{FOLDER_LABEL[folder]}（{len(sources)}个）……")
                     for source in sources:
@@ -349,6 +365,9 @@ def restore_backup(path: Path, *, progress: Progress = _quiet) -> Manifest:
         restore_database(staging / DB_MEMBER[vendor], connection.settings_dict, vendor)
         counts = []
         for name, root in folders.items():
+            if name == "media" and media_in_object_storage():
+                progress("注意：附件文件保存在对象存储中，恢复不改动存储桶；请按存储桶的版本控制恢复到同一时间点。")
+                continue
             progress(f"正在恢复{FOLDER_LABEL[name]}……")
             counts.append(f"{restore_media(staging / name, root)}个{FOLDER_LABEL[name]}")
         progress(f"恢复完成：数据库与{'、'.join(counts)}已恢复到备份时的状态。")

@@ -5,10 +5,11 @@ A job is its owner's alone (ExportJobPolicy): anyone else gets 404 for the page 
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+from jiandu.core.paging import Paginator
 
 from . import audit
 from .access import access, visible_to

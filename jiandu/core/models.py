@@ -176,3 +176,19 @@ class ExportJob(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+
+class DataVersion(models.Model):
+    """A counter per owning group (key `g<pk>`) and one for everything else (key `*`: orgs, grants, settings),
+    raised in the same transaction as every write (jiandu.core.freshness). Cached figures are keyed by the
+    counters they depend on, so a write makes them stale at once, in every process."""
+
+    key = models.CharField(max_length=32, primary_key=True)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
+
+    def __str__(self):
+        return f"{self.key}={self.n}"

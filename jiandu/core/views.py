@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
+from jiandu.core.paging import Paginator
 from jiandu.organizations.models import RoleGrant
 
 from . import audit

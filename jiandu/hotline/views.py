@@ -7,7 +7,6 @@ Views stay thin: lists come from selectors (scoped by visible_to), single record
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -18,6 +17,7 @@ from jiandu.core.access import access, can, require, visible_to
 from jiandu.core.deadlines import Warning
 from jiandu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiandu.core.forms import show_error
+from jiandu.core.paging import Paginator
 from jiandu.organizations.enums import OrgKind
 from jiandu.organizations.models import Org, Site
 

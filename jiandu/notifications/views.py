@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jiandu.core.access import visible_to
+from jiandu.core.paging import Paginator
 
 from . import services
 from .models import Notification

@@ -5,7 +5,6 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiandu.core import exports
 from jiandu.core.access import access, can, require
 from jiandu.core.errors import Conflict, ImportFailed, ValidationFailed
+from jiandu.core.paging import Paginator
 
 from . import site_services
 from .enums import SiteType

@@ -6,7 +6,6 @@ services; a service's AppError is shown on the form in Chinese. Buttons show onl
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,6 +14,7 @@ from jiandu.core import exports, otp
 from jiandu.core.access import access, can, require
 from jiandu.core.errors import Conflict, ImportFailed, PermissionDenied, ValidationFailed
 from jiandu.core.forms import show_error
+from jiandu.core.paging import Paginator
 
 from . import forms, org_io, selectors, services
 from .enums import OrgKind

@@ -10,9 +10,11 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from jiandu.core.access import access, can, principal, visible_to
+from jiandu.activities.models import Activity
+from jiandu.core.access import access, allowed, principal, visible_ids, visible_to
 from jiandu.core.deadlines import Warning
 from jiandu.core.errors import ValidationFailed
+from jiandu.documents.models import Document
 from jiandu.organizations.enums import GROUP_ROLES
 from jiandu.organizations.models import Org, Site
 
@@ -97,23 +99,27 @@ class ProblemSerializer(serializers.ModelSerializer):
     def get_closed_late(self, obj) -> bool:
         return obj.warning == Warning.CLOSED_LATE
 
+    def _shown(self, model, pk) -> int | None:
+        """The id of a linked record if the viewer may see it. A list passes the visible ids of its page in
+        the context (`visible`: {model: ids}, one query per model); a single record asks."""
+        if pk is None:
+            return None
+        known = self.context.get("visible")
+        if known is not None:
+            return pk if pk in known[model] else None
+        return pk if visible_ids(self._user(), model, [pk]) else None
+
     def get_source_activity(self, obj) -> int | None:
-        if obj.source_activity_id and can(self._user(), "view", obj.source_activity):
-            return obj.source_activity_id
-        return None
+        return self._shown(Activity, obj.source_activity_id)
 
     def get_source_document(self, obj) -> int | None:
-        if obj.source_document_id and can(self._user(), "view", obj.source_document):
-            return obj.source_document_id
-        return None
+        return self._shown(Document, obj.source_document_id)
 
     def get_repeat_of(self, obj) -> int | None:
-        if obj.repeat_of_id and can(self._user(), "view", obj.repeat_of):
-            return obj.repeat_of_id
-        return None
+        return self._shown(Problem, obj.repeat_of_id)
 
     def get_internal_note(self, obj) -> str | None:
-        return obj.internal_note if can(self._user(), "view_internal", obj) else None
+        return obj.internal_note if allowed(self._user(), "view_internal", obj) else None
 
     def get_confidential(self, obj) -> bool:
         return False
@@ -262,8 +268,15 @@ class ProblemViewSet(
         return Response(ProblemSerializer(problem, context=self.get_serializer_context()).data, status=status_code)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(selectors.with_warnings(page), many=True).data)
+        page = selectors.with_warnings(self.paginate_queryset(self.get_queryset()))
+        user = request.user
+        visible = {
+            Activity: visible_ids(user, Activity, [p.source_activity_id for p in page]),
+            Document: visible_ids(user, Document, [p.source_document_id for p in page]),
+            Problem: visible_ids(user, Problem, [p.repeat_of_id for p in page]),
+        }
+        context = {**self.get_serializer_context(), "visible": visible}
+        return self.get_paginated_response(ProblemSerializer(page, many=True, context=context).data)
 
     def retrieve(self, request, *args, **kwargs):
         problem = self.get_object()

@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 from jiandu.activities import selectors as activities
 from jiandu.activities.enums import Method
 from jiandu.activities.models import Activity
+from jiandu.core import freshness
 from jiandu.core.access import can, visible_to, within_groups
 from jiandu.core.cn import cn_amount, cn_date, cn_week
 from jiandu.core.deadlines import today
@@ -456,9 +457,17 @@ def _board(link, rows: list[dict]) -> list[dict]:
 
 def dashboard(user, scope: ReportScope, *, on: date | None = None) -> Dashboard:
     """Every figure and chart of the dashboard for `user` over `scope` (period and groups), with colours as of
-    `on` (default today) and reported figures as of the period end (or `on`). A fixed number of queries (see the
-    module docstring)."""
+    `on` (default today) and reported figures as of the period end (or `on`). Cached per viewer, scope and day,
+    and recomputed after any write in scope (jiandu.core.freshness); computing takes a fixed number of queries
+    (see the module docstring)."""
     on = on or today()
+    parts = (user.pk, scope.date_from, scope.date_to, scope.group_ids, on)
+    board = freshness.cached("dashboard", parts, lambda: _dashboard(user, scope, on), groups=scope.group_ids)
+    board.scope = scope  # this request's scope (its messages about ignored input)
+    return board
+
+
+def _dashboard(user, scope: ReportScope, on: date) -> Dashboard:
     as_of = scope.date_to or on
     link = _Links(scope)
     period = {"date_from": scope.date_from, "date_to": scope.date_to, "groups": scope.group_ids}

@@ -6,7 +6,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +14,7 @@ from jiandu.core import exports
 from jiandu.core.access import access, can, require
 from jiandu.core.attachments import attachments_of
 from jiandu.core.errors import AppError, Conflict, ValidationFailed
+from jiandu.core.paging import Paginator
 from jiandu.organizations.enums import SiteType
 from jiandu.organizations.models import Org
 

@@ -4,12 +4,12 @@ services, service errors shown on the form in Chinese."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiandu.core.access import access, can, require, visible_to
 from jiandu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jiandu.core.paging import Paginator
 
 from . import services
 from .config_forms import DataSetForm, IndicatorForm, RuleForm, dataset_initial, indicator_initial

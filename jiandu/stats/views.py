@@ -4,7 +4,6 @@ approval and locking, xlsx export and import. Thin: lists from selectors, single
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -14,6 +13,7 @@ from jiandu.core import exports
 from jiandu.core.access import access, can, principal, require, visible_to
 from jiandu.core.deadlines import warning_for
 from jiandu.core.errors import AppError, ImportFailed, NotFound
+from jiandu.core.paging import Paginator
 from jiandu.organizations.enums import COMMISSION_ROLES
 from jiandu.organizations.models import Org
 

@@ -99,3 +99,21 @@ def test_daily_jobs_run_each_registered_job_and_isolate_failures(db, temporary_j
     results = run_daily_jobs(datetime.date(2022, 4, 28))
     assert results == {"a.ok": {"sent": 1}, "b.broken": {"error": True}}
     assert seen == [datetime.date(2022, 4, 28)]
+
+
+def test_the_scheduled_daily_jobs_run_once_a_day_however_many_workers_schedule_them(db, temporary_jobs):
+    from huey.contrib.djhuey import HUEY
+
+    from jiandu.core.tasks import daily_jobs
+
+    runs = []
+
+    @register_daily("a.count")
+    def count(today):
+        runs.append(today)
+        return {}
+
+    HUEY.storage.flush_results()
+    daily_jobs.call_local()  # the worker that claims the day
+    daily_jobs.call_local()  # a second worker, the same day
+    assert len(runs) == 1

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from jiandu.core.access import access, can, require, visible_to
 from jiandu.core.errors import AppError
 from jiandu.core.forms import show_error
 from jiandu.core.models import Attachment
+from jiandu.core.paging import Paginator
 
 from .. import services
 from ..forms import BriefingEditForm, BriefingForm

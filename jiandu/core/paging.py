@@ -1,0 +1,41 @@
+"""Pagination that never counts a million rows: every list page and API list uses this paginator.
+
+It counts at most `JIANDU_LIST_COUNT_CAP` + 1 matching rows (`SELECT COUNT(*) FROM (SELECT id … LIMIT cap+1)`),
+so a page costs the same whether the filters match a hundred rows or a million. Past the cap the page says
+"超过 10000 条" and offers the first cap/page-size pages; narrowing the filters shows the exact number. Exports and
+bulk actions still cover every filtered record (they do not paginate).
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator as DjangoPaginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+
+def count_cap() -> int:
+    return settings.JIANDU_LIST_COUNT_CAP
+
+
+class Paginator(DjangoPaginator):
+    @cached_property
+    def _counted(self) -> tuple[int, bool]:
+        cap = count_cap()
+        items = self.object_list
+        n = items.order_by().values("pk")[: cap + 1].count() if isinstance(items, QuerySet) else len(items)
+        return min(n, cap), n > cap
+
+    @property
+    def count(self) -> int:
+        """The number of matching rows, at most the cap."""
+        return self._counted[0]
+
+    @property
+    def capped(self) -> bool:
+        """More rows match than the cap."""
+        return self._counted[1]
+
+    @property
+    def count_text(self) -> str:
+        """共 N 条, or 超过 N 条 when there are more than the cap."""
+        n = self.count
+        return f"超过 {n} 条" if self.capped else f"共 {n} 条"

@@ -1,0 +1,84 @@
+"""Cached figures are never stale: every write raises its group's counter in the same transaction, and a cached
+dashboard shows the write on the next read — whoever wrote it, in whichever process."""
+
+from datetime import date
+
+from django.http import QueryDict
+
+from jiandu.core import freshness
+from jiandu.core.models import DataVersion
+from jiandu.problems import services as problem_services
+from jiandu.problems.tests import factories
+from jiandu.reports.dashboard import dashboard
+from jiandu.reports.scope import parse_scope
+
+SPRING = "from=2022-03-01&to=2022-05-31"
+
+
+def _counter(key: str) -> int:
+    return DataVersion.objects.filter(key=key).values_list("n", flat=True).first() or 0
+
+
+def _found(user, query=SPRING) -> int:
+    d = dashboard(user, parse_scope(user, QueryDict(query)), on=date(2022, 5, 31))
+    return next(f.value for f in d.figures if f.key == "problems.found")
+
+
+def test_a_write_raises_the_counter_of_its_group_only(tree, group_member, liaison):
+    wjw, yjt = tree["wjw_group"], tree["yjt_group"]
+    before_wjw, before_yjt = _counter(f"g{wjw.pk}"), _counter(f"g{yjt.pk}")
+    p = factories.problem(group_member, wjw, tree["wjw"])
+    assert _counter(f"g{wjw.pk}") > before_wjw
+    assert _counter(f"g{yjt.pk}") == before_yjt
+    # a record without its own group (an urge) raises its parent's group
+    raised = _counter(f"g{wjw.pk}")
+    problem_services.problem_start(actor=liaison, problem=p)
+    assert _counter(f"g{wjw.pk}") > raised
+
+
+def test_org_changes_raise_the_shared_counter_and_logins_do_not(tree, group_member, client):
+    before = _counter(freshness.SHARED)
+    tree["hospital"].name = "吉林省人民医院（新址）"
+    tree["hospital"].save()
+    assert _counter(freshness.SHARED) == before + 1
+    client.force_login(group_member)  # saves last_login
+    assert _counter(freshness.SHARED) == before + 1
+
+
+def test_stamp_of_a_scope_changes_only_with_writes_in_scope(tree, group_member, other_group_member):
+    wjw, yjt = tree["wjw_group"], tree["yjt_group"]
+    stamp_wjw, stamp_all = freshness.stamp([wjw.pk]), freshness.stamp()
+    factories.problem(other_group_member, yjt, tree["yjt"])
+    assert freshness.stamp([wjw.pk]) == stamp_wjw
+    assert freshness.stamp() > stamp_all
+
+
+def test_cached_dashboard_shows_a_new_problem_at_once(tree, commission_leader, group_member, liaison):
+    factories.problem(group_member, tree["wjw_group"], tree["wjw"])
+    assert _found(commission_leader) == 1
+    assert _found(liaison) == 1
+    assert _found(commission_leader) == 1  # from the cache
+    factories.problem(group_member, tree["wjw_group"], tree["wjw"])
+    assert _found(commission_leader) == 2
+    assert _found(liaison) == 2
+
+
+def test_cache_is_per_viewer(tree, commission_leader, group_member, other_group_member):
+    factories.problem(other_group_member, tree["yjt_group"], tree["yjt"])
+    assert _found(commission_leader) == 1
+    assert _found(group_member) == 0  # the other group's problem, not the leader's cached figure
+
+
+def test_cached_value_is_recomputed_only_after_a_write(tree, group_member, django_assert_num_queries):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    assert freshness.cached("t", ("x",), compute, groups=[tree["wjw_group"].pk]) == {"n": 1}
+    with django_assert_num_queries(1):  # the counters only
+        assert freshness.cached("t", ("x",), compute, groups=[tree["wjw_group"].pk]) == {"n": 1}
+    assert freshness.cached("t", ("y",), compute, groups=[tree["wjw_group"].pk]) == {"n": 2}
+    factories.problem(group_member, tree["wjw_group"], tree["wjw"])
+    assert freshness.cached("t", ("x",), compute, groups=[tree["wjw_group"].pk]) == {"n": 3}
