@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jiandu.core.middleware.RequestContextMiddleware",
+    "jiandu.core.middleware.IdleTimeoutMiddleware",
     "jiandu.core.middleware.SecondFactorMiddleware",
     "jiandu.core.middleware.PasswordChangeRequiredMiddleware",
     "jiandu.core.middleware.AppErrorMiddleware",
@@ -142,7 +143,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Idle timeout: the session lives 30 minutes after the last request.
 SESSION_COOKIE_AGE = env.int("JIANDU_IDLE_TIMEOUT_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # sliding expiry by jiandu.core.middleware.IdleTimeoutMiddleware (≤ 1 write/min)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

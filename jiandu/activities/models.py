@@ -138,8 +138,10 @@ class Activity(BaseModel):
         verbose_name_plural = _("监督检查活动")
         ordering = ["-start_date", "-id"]
         indexes = [
-            models.Index(fields=["group", "start_date"]),
-            models.Index(fields=["start_date"]),
+            # The ledger's order (-start_date, -id), for one group and for all: a page reads 20 index entries.
+            models.Index(fields=["group", "start_date", "id"]),
+            models.Index(fields=["start_date", "id"]),
+            models.Index(fields=["method", "start_date", "id"]),  # one method (谈话 is 4 % of the ledger)
             models.Index(fields=["campaign", "start_date"]),
         ]
         constraints = [

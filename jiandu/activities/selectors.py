@@ -13,7 +13,7 @@ from itertools import accumulate
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from jiandu.core.access import group_ids, principal, visible_to, within_groups
+from jiandu.core.access import group_ids, in_subtrees, principal, visible_to, within_groups
 from jiandu.core.cn import cn_week
 from jiandu.organizations.enums import COMMISSION_ROLES, OrgKind
 from jiandu.organizations.models import Org, Site
@@ -81,8 +81,8 @@ def activities_for(
         org_obj = org if isinstance(org, Org) else Org.objects.filter(pk=_pk(org)).first()
         if org_obj is None:
             return qs.none()
-        by_target = Activity.target_orgs.through.objects.filter(org__path__startswith=org_obj.path)
-        by_site = Activity.sites.through.objects.filter(site__responsible_org__path__startswith=org_obj.path)
+        by_target = Activity.target_orgs.through.objects.filter(in_subtrees("org", [org_obj.path]))
+        by_site = Activity.sites.through.objects.filter(in_subtrees("site__responsible_org", [org_obj.path]))
         qs = qs.filter(Q(pk__in=by_target.values("activity_id")) | Q(pk__in=by_site.values("activity_id")))
     if site is not None and site != "":
         qs = qs.filter(pk__in=Activity.sites.through.objects.filter(site_id=_pk(site)).values("activity_id"))
@@ -513,3 +513,94 @@ def site_search(user, q: str, limit: int = 30) -> list[Site]:
         return []
     qs = visible_to(user, Site).filter(is_active=True).filter(Q(name__icontains=q) | Q(code__istartswith=q))
     return list(qs.order_by("code")[:limit])
+
+
+# --- Every group at once (a province briefing: a fixed number of queries, whatever the number of groups) ---
+
+
+def method_counts_by_group(
+    user, *, date_from: date | None = None, date_to: date | None = None, groups=None
+) -> dict[int, dict[str, int]]:
+    """activity_counts(by="method") of each group at once, over the activities one may see whose range overlaps
+    the period: {group id: {method: n}}. One grouped query."""
+    qs = within_groups(visible_to(user, Activity).filter(overlap_q(date_from, date_to)), groups).order_by()
+    out: dict[int, dict[str, int]] = {}
+    for group_id, method, n in qs.values_list("group_id", "method").annotate(n=Count("id")):
+        out.setdefault(group_id, {})[method] = n
+    return out
+
+
+def stationed_days_by_group(
+    user, *, date_from: date | None = None, date_to: date | None = None, groups=None
+) -> dict[int, int]:
+    """stationed_days of each group at once (days inside the period when one is given): {group id: days}.
+    One query."""
+    qs = visible_to(user, Activity).filter(method=Method.STATIONED).filter(overlap_q(date_from, date_to))
+    qs = within_groups(qs, groups).order_by()
+    if date_from is None and date_to is None:
+        return {g: d or 0 for g, d in qs.values_list("group_id").annotate(d=Sum("days")).values_list("group_id", "d")}
+    out: dict[int, int] = {}
+    for group_id, start, end in qs.values_list("group_id", "start_date", "end_date"):
+        first = max(start, date_from) if date_from else start
+        last = min(end, date_to) if date_to else end
+        out[group_id] = out.get(group_id, 0) + max(0, (last - first).days + 1)
+    return out
+
+
+def activities_by_group(
+    user, *, method: str = "", date_from: date | None = None, date_to: date | None = None, groups=None
+) -> dict[int, list[Activity]]:
+    """activities_for(user, method=…, date_from=…, date_to=…, groups=…) split per group, in the ledger's order
+    (latest first), each with its leader, `.site_list` (ordered as the sites relation: by type and code) and
+    `.target_org_list` (by path). Three queries whatever the number of groups; the sites and target orgs are read
+    through a subquery, not a list of ids, so a province's activities fit in one query."""
+    qs = activities_for(user, method=method, date_from=date_from, date_to=date_to, groups=groups).prefetch_related(None)
+    activities = list(qs)
+    sites: dict[int, list] = {}
+    through = Activity.sites.through.objects.filter(activity__in=qs.values("pk")).select_related("site")
+    for row in through.order_by("activity_id", "site__site_type", "site__code"):
+        sites.setdefault(row.activity_id, []).append(row.site)
+    targets: dict[int, list] = {}
+    through = Activity.target_orgs.through.objects.filter(activity__in=qs.values("pk")).select_related("org")
+    for row in through.order_by("activity_id", "org__path"):
+        targets.setdefault(row.activity_id, []).append(row.org)
+    out: dict[int, list[Activity]] = {}
+    for a in activities:
+        a.site_list = sites.get(a.pk, [])
+        a.target_org_list = targets.get(a.pk, [])
+        out.setdefault(a.group_id, []).append(a)
+    return out
+
+
+def photos_by_group(
+    user, *, date_from: date | None = None, date_to: date | None = None, groups=None, per_group: int = 3
+) -> dict[int, list]:
+    """The captioned photos of the activities one may see whose range overlaps the period: the first `per_group`
+    of each group (by activity id, then attachment id), {group id: [Attachment]}. One query (a row number per
+    group), whatever the number of groups or photos."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import F, OuterRef, Subquery, Window
+    from django.db.models.functions import RowNumber
+
+    from jiandu.core.models import Attachment
+
+    activities = within_groups(visible_to(user, Activity), groups).filter(overlap_q(date_from, date_to))
+    group_of = Subquery(Activity.objects.filter(pk=OuterRef("owner_id")).values("group_id")[:1])
+    photos = (
+        Attachment.objects.filter(
+            owner_type=ContentType.objects.get_for_model(Activity),
+            owner_id__in=activities.values("pk"),
+            purpose="photo",
+        )
+        .exclude(caption="")
+        .annotate(
+            activity_group_id=group_of,
+            rank=Window(RowNumber(), partition_by=group_of, order_by=[F("owner_id").asc(), F("id").asc()]),
+        )
+        .filter(rank__lte=per_group)
+        .order_by("activity_group_id", "owner_id", "id")
+    )
+    out: dict[int, list] = {}
+    for photo in photos:
+        out.setdefault(photo.activity_group_id, []).append(photo)
+    return out

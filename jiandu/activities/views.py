@@ -13,6 +13,7 @@ from jiandu.core.access import access, can, require, visible_to
 from jiandu.core.attachments import attachments_of
 from jiandu.core.errors import Conflict, ImportFailed, ValidationFailed
 from jiandu.core.paging import Paginator
+from jiandu.organizations.selectors import org_options
 
 from . import campaign_services, io, selectors, services
 from .enums import CONFIDENTIAL_METHODS, METHOD_CSS, AttachmentPurpose, Method
@@ -44,7 +45,6 @@ def activity_list(request):
     filters = selectors.parse_filters(request.user, request.GET)
     activities = filters.apply(request.user)
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
-    org_options = [(o.pk, "\u3000" * o.depth + o.name) for o in selectors.target_org_choices(request.user)]
     return render(
         request,
         "activities/activity_list.html",
@@ -55,7 +55,7 @@ def activity_list(request):
             "methods": Method.choices,
             "topics": selectors.topic_choices(),
             "campaigns": selectors.campaigns_for(request.user),
-            "org_options": org_options,
+            "org_options": org_options(request.user, "activity-targets", selectors.target_org_choices(request.user)),
             "can_create": can(request.user, "create", Activity),
             "can_import": can(request.user, "import", Activity),
             "can_export": can(request.user, "export", Activity),

@@ -38,3 +38,16 @@ def run_daily_jobs(today: date | None = None) -> dict[str, dict]:
             log.exception("daily job %s failed", name)
             results[name] = {"error": True}
     return results
+
+
+@register_daily("core.database_statistics")
+def database_statistics(today: date) -> dict:
+    """SQLite keeps no statistics on its own (PostgreSQL's autovacuum does): without them its query planner may
+    sort a million problems instead of walking the list's index. ANALYZE once a day keeps the plans right."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return {}
+    with connection.cursor() as c:
+        c.execute("ANALYZE")
+    return {"analyzed": True}

@@ -1,3 +1,5 @@
+import time
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +21,26 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             context.reset_ip(token)
+
+
+class IdleTimeoutMiddleware:
+    """The session ends after SESSION_COOKIE_AGE (30 minutes) without a request, and each request pushes the end
+    back (sliding). The session row is rewritten at most once a minute, not on every request (which would make
+    every page a database write): the timeout is therefore between 29 and 30 minutes."""
+
+    REFRESH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            if now - int(session.get("_seen", 0)) >= self.REFRESH_SECONDS:
+                session["_seen"] = now  # modified: SessionMiddleware saves it with a new expiry
+        return response
 
 
 class SecondFactorMiddleware:

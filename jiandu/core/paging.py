@@ -1,9 +1,10 @@
 """Pagination that never counts a million rows: every list page and API list uses this paginator.
 
-It counts at most `JIANDU_LIST_COUNT_CAP` + 1 matching rows (`SELECT COUNT(*) FROM (SELECT id … LIMIT cap+1)`),
-so a page costs the same whether the filters match a hundred rows or a million. Past the cap the page says
-"超过 10000 条" and offers the first cap/page-size pages; narrowing the filters shows the exact number. Exports and
-bulk actions still cover every filtered record (they do not paginate).
+It counts at most `JIANDU_LIST_COUNT_CAP` + 1 matching rows
+(`SELECT COUNT(*) FROM (SELECT id … ORDER BY … LIMIT cap+1)`), so a page costs the same whether the filters match
+a hundred rows or a million. Past the cap the page says "超过 10000 条" and offers the first cap/page-size pages;
+narrowing the filters shows the exact number. Exports and bulk actions still cover every filtered record (they do
+not paginate).
 """
 
 from django.conf import settings
@@ -21,7 +22,9 @@ class Paginator(DjangoPaginator):
     def _counted(self) -> tuple[int, bool]:
         cap = count_cap()
         items = self.object_list
-        n = items.order_by().values("pk")[: cap + 1].count() if isinstance(items, QuerySet) else len(items)
+        # The list's own order stays in the counting subquery: the database walks the same index as the page
+        # (newest first) and stops at cap + 1, instead of scanning from the oldest rows that a period excludes.
+        n = items.values("pk")[: cap + 1].count() if isinstance(items, QuerySet) else len(items)
         return min(n, cap), n > cap
 
     @property

@@ -89,6 +89,8 @@ class Document(BaseModel):
         verbose_name_plural = _("监督文书")
         ordering = ["-issued_on", "-id"]
         indexes = [
+            models.Index(fields=["group", "issued_on", "id"]),  # the list's order, per group and for all
+            models.Index(fields=["issued_on", "id"]),
             models.Index(fields=["group", "status"]),
             models.Index(fields=["status", "reply_due_on"]),
         ]

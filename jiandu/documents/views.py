@@ -20,6 +20,7 @@ from jiandu.core.forms import show_error
 from jiandu.core.paging import Paginator
 from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind
 from jiandu.organizations.models import Org
+from jiandu.organizations.selectors import org_options
 
 from . import selectors, services
 from .access import may_set_numbering
@@ -44,7 +45,7 @@ def _filter_context(request, filters, *, statuses) -> dict:
     return {
         "filters": filters,
         "group_options": selectors.group_choices(user),
-        "org_options": [(o.pk, "\u3000" * o.depth + o.name) for o in orgs.only("pk", "name", "depth")],
+        "org_options": org_options(user, "document-filter", orgs),
         "kinds": DocumentKind.choices,
         "statuses": statuses,
         "warnings": WARNING_CHOICES,

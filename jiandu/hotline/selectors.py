@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from jiandu.core.access import principal, visible_to, within_groups
+from jiandu.core.access import in_subtrees, principal, visible_to, within_groups
 from jiandu.core.deadlines import Warning, warning_for, warning_q
 from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind, Role
 from jiandu.organizations.models import Org
@@ -144,7 +144,7 @@ def apply_case_filters(user, f: CaseFilters) -> QuerySet:
     if f.warning:
         qs = qs.filter(case_warning_q(f.warning))
     if f.routed_org:
-        qs = qs.filter(routed_org__path__startswith=f.routed_org.path)
+        qs = qs.filter(in_subtrees("routed_org", [f.routed_org.path]))
     qs = qs.filter(_period_q("received_at", f.date_from, f.date_to))
     if f.q:
         # Never by the caller's name or phone: a search must not reveal personal data through its hits.

@@ -20,6 +20,7 @@ from jiandu.core.forms import show_error
 from jiandu.core.paging import Paginator
 from jiandu.organizations.enums import OrgKind
 from jiandu.organizations.models import Org, Site
+from jiandu.organizations.selectors import org_options
 
 from . import selectors, services
 from .enums import CASE_STATUS_CSS, MAX_WAIT_SECONDS, CaseStatus, TestCallStatus
@@ -170,7 +171,6 @@ def case_list(request):
     filters = selectors.parse_case_filters(request.user, request.GET)
     page = Paginator(selectors.apply_case_filters(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_case_display(page.object_list)
-    orgs = selectors.routed_org_choices(request.user).only("pk", "name", "depth")
     return render(
         request,
         "hotline/case_list.html",
@@ -178,7 +178,7 @@ def case_list(request):
             "page": page,
             "filters": filters,
             "hotline_options": selectors.hotlines_for(request.user),
-            "org_options": [(o.pk, "\u3000" * o.depth + o.name) for o in orgs],
+            "org_options": org_options(request.user, "hotline-routed", selectors.routed_org_choices(request.user)),
             "statuses": CaseStatus.choices,
             "warnings": [(w, Warning(w).label) for w in selectors.WARNING_FILTERS],
             "export_query": _query(request),

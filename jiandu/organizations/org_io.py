@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, LPad
 
-from jiandu.core import audit, exports
+from jiandu.core import audit, exports, freshness
 from jiandu.core.access import require
 from jiandu.core.enums import EventType, Outcome
 from jiandu.core.errors import ImportFailed, ValidationFailed
@@ -494,6 +494,7 @@ def _create_new(actor, rows: list[OrgRow], by_code: dict[str, Org]) -> int:
                     depth=parent.depth + 1 if parent else 0,
                 )
             )
+        freshness.touch()  # orgs are written in bulk (no model signals): every cached figure recomputes
         try:
             with transaction.atomic():
                 Org.objects.bulk_create(orgs, batch_size=BATCH)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from jiandu.core import exports
-from jiandu.core.access import visible_to
+from jiandu.core.access import in_subtrees, visible_to
 
 from .enums import SiteType
 from .models import Org, Site
@@ -24,7 +24,7 @@ def sites_for(
     if site_type:
         qs = qs.filter(site_type=site_type)
     if org is not None:
-        qs = qs.filter(responsible_org__path__startswith=org.path)
+        qs = qs.filter(in_subtrees("responsible_org", [org.path]))
     if active is not None:
         qs = qs.filter(is_active=active)
     return qs.order_by("site_type", "code")

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jiandu.core import audit, exports
+from jiandu.core import audit, exports, freshness
 from jiandu.core.access import can, require, visible_to
 from jiandu.core.enums import EventType, Outcome
 from jiandu.core.errors import ImportFailed, ValidationFailed
@@ -415,6 +415,7 @@ def site_import(*, actor, upload) -> ImportResult:
 
 @transaction.atomic
 def _site_import(actor, upload) -> ImportResult:
+    freshness.touch()  # rows are written in bulk (no model signals): every cached figure recomputes
     columns = site_columns()
     rows = read_rows(upload, columns)
     errors = RowErrors(columns)

@@ -19,13 +19,14 @@ from . import site_services
 from .enums import SiteType
 from .forms_sites import SiteAttributesForm, SiteForm, SiteImportForm, site_initial
 from .models import Site
+from .selectors import org_options
 from .site_selectors import parse_filters, responsible_orgs_for, type_counts
 
 PAGE_SIZE = 20
 
 
 def _org_options(user) -> list[tuple[int, str]]:
-    return [(o.pk, "\u3000" * o.depth + o.name) for o in responsible_orgs_for(user).only("pk", "name", "depth")]
+    return org_options(user, "site-responsible", responsible_orgs_for(user))
 
 
 def _filter_context(request, filters) -> dict:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from jiandu.core import audit
+from jiandu.core import audit, freshness
 from jiandu.core.access import can as _can
 from jiandu.core.attachments import store_upload
 from jiandu.core.cn import cn_date
@@ -428,6 +428,7 @@ def problem_reopen(
         Problem.objects.filter(pk=problem.pk).update(
             deadline=deadline, deadline_mode=DeadlineMode.DATE, deadline_days=None
         )
+        freshness.touch([problem.group_id])  # update() sends no signal
         problem.deadline, problem.deadline_mode, problem.deadline_days = deadline, DeadlineMode.DATE, None
     return problem
 

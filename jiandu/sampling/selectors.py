@@ -315,3 +315,84 @@ def planned_sites_checked(user, period: tuple[date | None, date | None] | None =
 
     checks = _period(within_groups(visible_to(user, Check), groups), "checked_at", period).filter(plan__isnull=False)
     return Site.objects.filter(pk__in=checks.values("site_id")).order_by("site_type", "pk")
+
+
+# --- Every group at once (a province briefing: a fixed number of queries, whatever the number of groups) ---
+
+
+def planned_sites_checked_by_group(
+    user, period: tuple[date | None, date | None] | None = None, groups=None
+) -> dict[int, list]:
+    """planned_sites_checked of each group at once: {group id: [Site]} (by type, then id). Two queries."""
+    from jiandu.organizations.models import Site
+
+    visible = _period(within_groups(visible_to(user, Check), groups), "checked_at", period).filter(plan__isnull=False)
+    # Through the ids: the visibility rule of a check may join its inspectors, which would repeat rows.
+    checks = Check.objects.filter(pk__in=visible.values("pk")).order_by()
+    pairs = set(checks.values_list("group_id", "site_id").distinct())
+    sites = Site.objects.filter(pk__in=checks.values("site_id")).order_by("site_type", "pk")
+    by_site: dict[int, list[int]] = {}
+    for group_id, site_id in pairs:
+        by_site.setdefault(site_id, []).append(group_id)
+    out: dict[int, list] = {}
+    for site in sites:
+        for group_id in by_site.get(site.pk, ()):
+            out.setdefault(group_id, []).append(site)
+    return out
+
+
+def problems_from_checks_by_group(
+    user, period: tuple[date | None, date | None] | None = None, groups=None
+) -> dict[int, dict]:
+    """problems_from_checks of each group at once: {group id: {"found", "rectified", "open"}}. One grouped query."""
+    from jiandu.problems.enums import ProblemStatus
+    from jiandu.problems.models import Problem
+
+    qs = within_groups(visible_to(user, Problem), groups).filter(
+        Q(source_type=CHECK_SOURCE_TYPE)
+        | Q(pk__in=CheckItemResult.objects.filter(problem__isnull=False).values("problem_id"))
+    )
+    start, end = period if period else (None, None)
+    if start:
+        qs = qs.filter(registered_on__gte=start)
+    if end:
+        qs = qs.filter(registered_on__lte=end)
+    rows = (
+        qs.order_by()
+        .values("group_id")
+        .annotate(found=Count("id"), rectified=Count("id", filter=Q(status=ProblemStatus.CLOSED)))
+    )
+    return {
+        r["group_id"]: {"found": r["found"], "rectified": r["rectified"], "open": r["found"] - r["rectified"]}
+        for r in rows
+    }
+
+
+def stock_totals_by_group(user, as_of: date | None = None, groups=None) -> dict[int, dict[str, dict]]:
+    """The "total" of stock_totals for every resource and group at once — the latest count of each resource at
+    each site of the group on or before `as_of`, summed: {group id: {resource: {sites, total, damaged,
+    replenished, reinforced}}}. One grouped query."""
+    as_of = as_of or timezone.localdate()
+    base = within_groups(visible_to(user, Stock), groups).filter(counted_on__lte=as_of)
+    latest = (
+        base.filter(site=OuterRef("site"), group=OuterRef("group"), resource=OuterRef("resource"))
+        .order_by("-counted_on")
+        .values("counted_on")[:1]
+    )
+    rows = (
+        base.filter(counted_on=Subquery(latest))
+        .values("group_id", "resource")
+        .annotate(
+            sites=Count("site", distinct=True),
+            total=Sum("total"),
+            damaged=Sum("damaged"),
+            replenished=Sum("replenished"),
+            reinforced=Sum("reinforced"),
+        )
+        .order_by()
+    )
+    keys = ("sites", "total", "damaged", "replenished", "reinforced")
+    out: dict[int, dict[str, dict]] = {}
+    for r in rows:
+        out.setdefault(r["group_id"], {})[r["resource"]] = {k: r[k] or 0 for k in keys}
+    return out

@@ -9,7 +9,7 @@ from django.db.models import Case, CharField, Q, Value, When
 from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 
-from jiandu.core import audit
+from jiandu.core import audit, freshness
 from jiandu.core.access import principal, require, visible_to
 from jiandu.core.enums import EventType, Outcome
 from jiandu.core.errors import ImportFailed
@@ -385,6 +385,7 @@ def activity_import(*, actor, upload) -> ImportResult:
 
 @transaction.atomic
 def _activity_import(actor, upload) -> ImportResult:
+    freshness.touch()  # rows are written in bulk (no model signals): every cached figure recomputes
     rows = read_rows(upload, COLUMNS)
     errors = RowErrors(COLUMNS)
     if not rows:

@@ -82,3 +82,16 @@ def test_cached_value_is_recomputed_only_after_a_write(tree, group_member, djang
     assert freshness.cached("t", ("y",), compute, groups=[tree["wjw_group"].pk]) == {"n": 2}
     factories.problem(group_member, tree["wjw_group"], tree["wjw"])
     assert freshness.cached("t", ("x",), compute, groups=[tree["wjw_group"].pk]) == {"n": 3}
+
+
+def test_an_activity_import_makes_cached_figures_stale(tree, commission_leader, group_member):
+    """Imports write in bulk (no model signals): they raise the shared counter themselves."""
+    from jiandu.activities import io as ledger
+    from jiandu.activities.tests.test_io import row, upload
+
+    query = "from=2022-04-01&to=2022-04-30"
+    d = dashboard(commission_leader, parse_scope(commission_leader, QueryDict(query)), on=date(2022, 5, 31))
+    assert next(f.value for f in d.figures if f.key == "activities") == 0
+    ledger.activity_import(actor=group_member, upload=upload([row(), row(title="实地检查隔离点")]))
+    d = dashboard(commission_leader, parse_scope(commission_leader, QueryDict(query)), on=date(2022, 5, 31))
+    assert next(f.value for f in d.figures if f.key == "activities") == 2

@@ -87,9 +87,22 @@ def test_admin_created_account_must_change_password_first(client, group_member):
     assert client.get(reverse("home")).status_code == 200
 
 
-def test_idle_timeout_is_30_minutes_and_sliding():
+def test_idle_timeout_is_30_minutes_and_sliding(client, group_member, django_assert_max_num_queries):
+    import time_machine
+
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    with time_machine.travel("2026-03-02 09:00:00 +0800", tick=False) as clock:
+        client.force_login(group_member)
+        assert client.get(reverse("home")).status_code == 200
+        with django_assert_max_num_queries(30) as ctx:  # within the minute: no session write
+            client.get(reverse("home"))
+        assert not any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in ctx.captured_queries)
+        for _ in range(3):  # active every 25 minutes for 75 minutes: still logged in
+            clock.shift(25 * 60)
+            assert client.get(reverse("home")).status_code == 200
+        clock.shift(31 * 60)  # idle for 31 minutes: logged out
+        r = client.get(reverse("home"))
+        assert r.status_code == 302 and reverse("login") in r["Location"]
 
 
 @pytest.mark.parametrize(

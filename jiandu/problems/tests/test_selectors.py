@@ -70,3 +70,10 @@ def test_list_queries_do_not_grow_with_rows(tree, group_member, django_assert_ma
     with django_assert_max_num_queries(3):
         rows = selectors.with_warnings(selectors.problems_for(group_member)[:20])
         assert [r.responsible_org.name and r.category.name and r.severity.name for r in rows]
+
+
+def test_not_closed_is_exactly_the_open_statuses():
+    """OPEN_Q is written as "not closed" for the lists' index; it must mean OPEN_STATUSES."""
+    from jiandu.problems.enums import OPEN_STATUSES, ProblemStatus
+
+    assert set(ProblemStatus.values) - {ProblemStatus.CLOSED} == set(OPEN_STATUSES)
