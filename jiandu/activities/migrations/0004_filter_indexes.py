@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('activities', '0003_list_order_indexes'),
-        ('organizations', '0003_password_history_sessions'),
+        ("activities", "0003_list_order_indexes"),
+        ("organizations", "0003_password_history_sessions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['method', 'start_date', 'id'], name='activities__method_9bc640_idx'),
+            model_name="activity",
+            index=models.Index(fields=["method", "start_date", "id"], name="activities__method_9bc640_idx"),
         ),
     ]

@@ -5,22 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('activities', '0004_filter_indexes'),
-        ('documents', '0002_list_order_indexes'),
-        ('organizations', '0003_password_history_sessions'),
-        ('problems', '0003_list_order_indexes'),
+        ("activities", "0004_filter_indexes"),
+        ("documents", "0002_list_order_indexes"),
+        ("organizations", "0003_password_history_sessions"),
+        ("problems", "0003_list_order_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='problem',
-            index=models.Index(fields=['status', 'registered_on', 'id'], name='problems_pr_status_b8b95b_idx'),
+            model_name="problem",
+            index=models.Index(fields=["status", "registered_on", "id"], name="problems_pr_status_b8b95b_idx"),
         ),
         migrations.AddIndex(
-            model_name='problem',
-            index=models.Index(fields=['deadline'], name='problems_pr_deadlin_76bbfd_idx'),
+            model_name="problem",
+            index=models.Index(fields=["deadline"], name="problems_pr_deadlin_76bbfd_idx"),
         ),
     ]
