@@ -13,18 +13,16 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 
 from jiandu.activities import selectors as activity_selectors
 from jiandu.activities.enums import Method
 from jiandu.activities.models import Activity
-from jiandu.core.access import principal, visible_to, within_groups
+from jiandu.core.access import principal, within_groups
 from jiandu.core.cn import cn_amount, cn_date, cn_month_day, cn_numeral
 from jiandu.core.deadlines import Warning
-from jiandu.core.models import Attachment
 from jiandu.documents import selectors as document_selectors
-from jiandu.documents.enums import DocumentKind, DocumentStatus
+from jiandu.documents.enums import DocumentKind
 from jiandu.documents.models import Document
 from jiandu.hotline import selectors as hotline_selectors
 from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind, Role, SiteType
@@ -35,7 +33,6 @@ from jiandu.sampling import selectors as sampling_selectors
 from jiandu.sampling.enums import Resource
 from jiandu.stats import selectors as stats_selectors
 from jiandu.stats.enums import Wording
-from jiandu.stats.models import DataSet, DataValue
 
 EXACT_BELOW = 100_000  # integers below 十万 are written in full (11118名, 87593人次); larger ones in 万/亿
 PROVINCE = "省纪委监委派驻机构"
@@ -159,16 +156,10 @@ def sentence(clauses: list[str]) -> str:
     return ("，".join(clauses) + "。") if clauses else ""
 
 
-# --- Figures of one scope (one group, or all groups the author sees) ---
+# --- Clauses of one scope (one group, or all groups the author sees), written from its figures ---
 
 
-def _activity_clauses(user, groups, date_from, date_to) -> list[str]:
-    by_method = {
-        r["key"]: r["count"]
-        for r in activity_selectors.activity_counts(
-            user, by="method", date_from=date_from, date_to=date_to, groups=groups
-        )
-    }
+def _activity_clauses(by_method: dict[str, int], days: int) -> list[str]:
     clauses = []
     checks = [m for m in METHOD_PHRASES if by_method.get(m)]
     if checks:
@@ -180,19 +171,12 @@ def _activity_clauses(user, groups, date_from, date_to) -> list[str]:
             clauses.append(f"采取{names}等方式开展监督检查{amount(total, '次')}")
     if by_method.get(Method.PHONE_CHECK):
         clauses.append(f"电话抽查暗访{amount(by_method[Method.PHONE_CHECK], '次')}")
-    days = activity_selectors.stationed_days(user, date_from=date_from, date_to=date_to, groups=groups)
     if days:
         clauses.append(f"驻点监督{days_phrase(days)}")
     return clauses
 
 
-def _document_clauses(user, groups, date_from, date_to) -> list[str]:
-    by_kind = {
-        r["key"]: r["count"]
-        for r in document_selectors.document_counts(
-            user, by="kind", date_from=date_from, date_to=date_to, groups=groups
-        )
-    }
+def _document_clauses(by_kind: dict[str, int]) -> list[str]:
     clauses = []
     pressing = [k for k in PRESSING_KINDS if by_kind.get(k)]
     if pressing:
@@ -206,17 +190,10 @@ def _document_clauses(user, groups, date_from, date_to) -> list[str]:
     return clauses
 
 
-def _itemised_documents(user, group, date_from, date_to) -> list[str]:
+def _itemised_documents(documents: list[Document]) -> list[str]:
     """A document with aspects and items: 4月22日，向省商务厅发出提示函，从6个方面提出12条具体工作建议."""
-    docs = (
-        within_groups(visible_to(user, Document), [group.pk])
-        .exclude(status=DocumentStatus.DRAFT)
-        .filter(issued_on__range=(date_from, date_to), items_count__isnull=False)
-        .prefetch_related("recipients__org")
-        .order_by("issued_on", "id")[:MAX_NOTABLE]
-    )
     out = []
-    for d in docs:
+    for d in documents:
         to = "、".join(r.org.display_name for r in d.recipients.all())
         aspects = f"从{d.aspects_count}个方面" if d.aspects_count else ""
         out.append(
@@ -241,19 +218,14 @@ def _site_label(site) -> tuple[str, str]:
     return str(SiteType(site.site_type).label), SITE_MEASURES.get(site.site_type, "个")
 
 
-def _visits(user, group, date_from, date_to, leaders: set[int], sampled: set[int]) -> list[str]:
-    """On-site checks: many places in one clause (4月28日、29日，赴6家大型商超和1个批发市场实地检查), a few
-    as one sentence per check with who led it (4月28日，组长赫军带队赴一汽集团实地检查). Places already told
-    as sampled (抽查) are not told twice."""
-    visits = list(
-        activity_selectors.activities_for(
-            user, group=group.pk, method=Method.ON_SITE, date_from=date_from, date_to=date_to
-        ).select_related("leader")
-    )
+def _visits(visits: list[Activity], leaders: set[int], sampled: set[int]) -> list[str]:
+    """On-site checks (from activities_by_group, latest first): many places in one clause (4月28日、29日，赴6家大型
+    商超和1个批发市场实地检查), a few as one sentence per check with who led it (4月28日，组长赫军带队赴一汽集团
+    实地检查). Places already told as sampled (抽查) are not told twice."""
     if not visits:
         return []
-    visits = [a for a in visits if not a.sites.all() or any(s.pk not in sampled for s in a.sites.all())]
-    sites = {s.pk: s for a in visits for s in a.sites.all() if s.pk not in sampled}
+    visits = [a for a in visits if not a.site_list or any(s.pk not in sampled for s in a.site_list)]
+    sites = {s.pk: s for a in visits for s in a.site_list if s.pk not in sampled}
     if len(sites) >= 3:
         places = joined(_places(sites.values()))
         return [f"{dates_phrase([a.start_date for a in visits])}，赴{places}实地检查"]
@@ -262,24 +234,21 @@ def _visits(user, group, date_from, date_to, leaders: set[int], sampled: set[int
         who = ""
         if a.leader:
             who = f"{'组长' if a.leader_id in leaders else ''}{a.leader.full_name}带队"
-        where = "、".join(s.name for s in a.sites.all()) or "、".join(o.display_name for o in a.target_orgs.all())
+        where = "、".join(s.name for s in a.site_list) or "、".join(o.display_name for o in a.target_org_list)
         out.append(f"{cn_month_day(a.start_date)}，{who}赴{where}实地检查" if where else "")
     return [c for c in out if c]
 
 
-def _sampled(user, groups, date_from, date_to) -> list:
-    return list(sampling_selectors.planned_sites_checked(user, period=(date_from, date_to), groups=groups))
-
-
-def _sampling_clauses(user, groups, date_from, date_to, sampled: list) -> list[str]:
+def _sampling_clauses(sampled: list, found: int, stocks: dict[str, dict]) -> list[str]:
+    """累计抽查 (the sites checked under a plan), the problems the checks found (told only with the sites) and the
+    stock checked: `stocks` maps a resource to its totals (stock_totals(…)["total"])."""
     clauses = []
     if sampled:
         clauses.append(f"累计抽查{'、'.join(_places(sampled))}")
-        found = sampling_selectors.problems_from_checks(user, period=(date_from, date_to), groups=groups)["found"]
         if found:
             clauses.append(f"对{amount(found, '处')}问题责成属地立即整改")
     for resource, unit in RESOURCE_UNITS.items():
-        stock = sampling_selectors.stock_totals(user, resource, as_of=date_to, groups=groups)["total"]
+        stock = stocks.get(resource) or {}
         if not stock.get("total"):
             continue
         label = str(Resource(resource).label)
@@ -296,13 +265,10 @@ def _sampling_clauses(user, groups, date_from, date_to, sampled: list) -> list[s
     return clauses
 
 
-def _hotline_clauses(user, groups, date_from, date_to) -> list[str]:
-    rows = hotline_selectors.test_call_scorecard(user, period=(date_from, date_to), groups=groups)
-    done = sum(r.done for r in rows)
+def _hotline_clauses(hotlines: int, done: int, connected: int) -> list[str]:
     if not done:
         return []
-    connected = sum(r.connected for r in rows)
-    return [f"对{amount(len(rows), '条')}服务热线开展暗访测试{amount(done, '次')}，接通{amount(connected, '次')}"]
+    return [f"对{amount(hotlines, '条')}服务热线开展暗访测试{amount(done, '次')}，接通{amount(connected, '次')}"]
 
 
 @dataclass
@@ -343,65 +309,91 @@ def _problem_clause(p: ProblemFigures) -> str:
     return f"发现问题{amount(p.found, '个')}，已整改销号{amount(p.closed, '个')}，整改率{p.rate}"
 
 
-def _reported_sentence(user, group, date_to) -> str:
+def _reported_sentence(reported: stats_selectors.GroupReported | None, date_to) -> str:
     """据统计，截至4月27日，党员干部下沉社区41.4万人次，协助社区核酸检测5068万人次。"""
-    datasets = within_groups(visible_to(user, DataSet), [group.pk]).prefetch_related("members__indicator")
-    indicators = []
-    for ds in datasets.order_by("id"):
-        for m in sorted(ds.members.all(), key=lambda m: (m.sort_order, m.pk)):
-            if m.indicator not in indicators:
-                indicators.append(m.indicator)
-    if not indicators:
+    if reported is None or not reported.indicators:
         return ""
-    values = stats_selectors.reported_totals(user, [i.code for i in indicators], date_to, groups=[group.pk])
-    figures = [f"{i.name}{amount(values[i.code], i.unit, i.wording)}" for i in indicators if values[i.code]]
+    values = reported.totals
+    figures = [f"{i.name}{amount(values[i.code], i.unit, i.wording)}" for i in reported.indicators if values[i.code]]
     if not figures:
         return ""
-    values_qs = within_groups(visible_to(user, DataValue), [group.pk], "dataset__group").filter(
-        period__end_date__lte=date_to
-    )
-    latest = values_qs.aggregate(d=Max("period__end_date"))["d"]
+    latest = reported.latest
     as_of = f"截至{cn_month_day(latest)}，" if latest and latest < date_to else ""
-    names = [o.display_name for o in Org.objects.filter(pk__in=values_qs.values("org_id")).order_by("path")]
+    names = [o.display_name for o in reported.reporters]
     reporters = joined(names) if len(names) <= 3 else f"{names[0]}等{amount(len(names), '个')}单位"
     return f"据{reporters}统计，{as_of}{'，'.join(figures)}。"
 
 
-def _captions(user, group: Org, date_from, date_to) -> tuple[list[str], list[int]]:
+def _captions(photos: list) -> tuple[list[str], list[int]]:
     """The captions of the group's photos taken in the period (图为4月28日，…), oldest first, and their ids."""
-    activities = within_groups(visible_to(user, Activity), [group.pk]).filter(
-        activity_selectors.overlap_q(date_from, date_to)
-    )
-    photos = (
-        Attachment.objects.filter(
-            owner_type=ContentType.objects.get_for_model(Activity),
-            owner_id__in=activities.values("pk"),
-            purpose="photo",
-        )
-        .exclude(caption="")
-        .order_by("owner_id", "id")[:MAX_NOTABLE]
-    )
     captions = [a.caption if a.caption.endswith("。") else a.caption + "。" for a in photos]
     return captions, [a.pk for a in photos]
 
 
+@dataclass
+class GroupFigures:
+    """Every figure the groups' paragraphs tell, read for all covered groups at once — one grouped query per
+    figure — so that a province briefing costs the same number of queries whatever the number of groups."""
+
+    methods: dict[int, dict[str, int]]
+    stationed_days: dict[int, int]
+    kinds: dict[int, dict[str, int]]
+    sampled: dict[int, list]
+    check_problems: dict[int, dict]
+    stocks: dict[int, dict[str, dict]]
+    calls: dict[int, hotline_selectors.CallTotals]
+    problems: dict[int, dict[str, int]]
+    visits: dict[int, list[Activity]]
+    documents: dict[int, list[Document]]
+    reported: dict[int, stats_selectors.GroupReported]
+    photos: dict[int, list]
+
+
+def group_figures(user, ids: list[int], date_from, date_to) -> GroupFigures:
+    period = (date_from, date_to)
+    return GroupFigures(
+        methods=activity_selectors.method_counts_by_group(user, date_from=date_from, date_to=date_to, groups=ids),
+        stationed_days=activity_selectors.stationed_days_by_group(
+            user, date_from=date_from, date_to=date_to, groups=ids
+        ),
+        kinds=document_selectors.kind_counts_by_group(user, date_from=date_from, date_to=date_to, groups=ids),
+        sampled=sampling_selectors.planned_sites_checked_by_group(user, period=period, groups=ids),
+        check_problems=sampling_selectors.problems_from_checks_by_group(user, period=period, groups=ids),
+        stocks=sampling_selectors.stock_totals_by_group(user, as_of=date_to, groups=ids),
+        calls=hotline_selectors.test_call_totals(user, by="group", period=period, groups=ids),
+        problems=problem_selectors.problem_figures_by_group(user, date_from=date_from, date_to=date_to, groups=ids),
+        visits=activity_selectors.activities_by_group(
+            user, method=Method.ON_SITE, date_from=date_from, date_to=date_to, groups=ids
+        ),
+        documents=document_selectors.itemised_documents_by_group(
+            user, date_from=date_from, date_to=date_to, groups=ids, per_group=MAX_NOTABLE
+        ),
+        reported=stats_selectors.reported_by_group(user, date_to, groups=ids),
+        photos=activity_selectors.photos_by_group(
+            user, date_from=date_from, date_to=date_to, groups=ids, per_group=MAX_NOTABLE
+        ),
+    )
+
+
 def _group_section_paragraphs(
-    user, group: Org, date_from, date_to, leaders: set[int], *, with_figures: bool = True
+    f: GroupFigures, group: Org, date_to, leaders: set[int], *, with_figures: bool = True
 ) -> tuple[list[str], list[int]]:
     """The paragraph of one group (and its photo captions), or nothing when it recorded nothing in the period.
     Without figures (a briefing of one group, whose overview already gives them) it tells the notable work."""
-    g = [group.pk]
-    sampled = _sampled(user, g, date_from, date_to)
-    visits = _visits(user, group, date_from, date_to, leaders, {s.pk for s in sampled})
+    g = group.pk
+    sampled = f.sampled.get(g, [])
+    visits = _visits(f.visits.get(g, []), leaders, {s.pk for s in sampled})
+    calls = f.calls.get(g) or hotline_selectors.CallTotals()
+    problems = f.problems.get(g, {})
     clauses = [
-        *_activity_clauses(user, g, date_from, date_to),
-        *_document_clauses(user, g, date_from, date_to),
-        *_sampling_clauses(user, g, date_from, date_to, sampled),
-        *_hotline_clauses(user, g, date_from, date_to),
+        *_activity_clauses(f.methods.get(g, {}), f.stationed_days.get(g, 0)),
+        *_document_clauses(f.kinds.get(g, {})),
+        *_sampling_clauses(sampled, f.check_problems.get(g, {}).get("found", 0), f.stocks.get(g, {})),
+        *_hotline_clauses(len(calls.hotline_ids), calls.done, calls.connected),
     ]
-    problems = _problem_clause(problem_figures(user, g, date_from, date_to))
-    notable = [*visits, *_itemised_documents(user, group, date_from, date_to)]
-    reported = _reported_sentence(user, group, date_to)
+    problems = _problem_clause(ProblemFigures(found=problems.get("found", 0), closed=problems.get("closed", 0)))
+    notable = [*visits, *_itemised_documents(f.documents.get(g, []))]
+    reported = _reported_sentence(f.reported.get(g), date_to)
     if not (clauses or problems or notable or reported):
         return [], []
     if not with_figures:
@@ -415,8 +407,39 @@ def _group_section_paragraphs(
         text = f"{group_name(group)}督促驻在部门履职尽责，{reported}"
     else:
         return [], []
-    captions, photo_ids = _captions(user, group, date_from, date_to)
+    captions, photo_ids = _captions(f.photos.get(g, []))
     return [text, *captions], photo_ids
+
+
+# --- Figures of the whole scope (the overview), in the shape the clauses take ---
+
+
+def _activity_figures(user, groups, date_from, date_to) -> tuple[dict[str, int], int]:
+    rows = activity_selectors.activity_counts(user, by="method", date_from=date_from, date_to=date_to, groups=groups)
+    days = activity_selectors.stationed_days(user, date_from=date_from, date_to=date_to, groups=groups)
+    return {r["key"]: r["count"] for r in rows}, days
+
+
+def _kind_counts(user, groups, date_from, date_to) -> dict[str, int]:
+    rows = document_selectors.document_counts(user, by="kind", date_from=date_from, date_to=date_to, groups=groups)
+    return {r["key"]: r["count"] for r in rows}
+
+
+def _sampling_figures(user, groups, date_from, date_to) -> tuple[list, int, dict[str, dict]]:
+    period = (date_from, date_to)
+    sampled = list(sampling_selectors.planned_sites_checked(user, period=period, groups=groups))
+    found = sampling_selectors.problems_from_checks(user, period=period, groups=groups)["found"] if sampled else 0
+    stocks = {
+        resource: sampling_selectors.stock_totals(user, resource, as_of=date_to, groups=groups)["total"]
+        for resource in RESOURCE_UNITS
+    }
+    return sampled, found, stocks
+
+
+def _call_figures(user, groups, date_from, date_to) -> tuple[int, int, int]:
+    """(hotlines tested, calls done, calls connected)."""
+    rows = hotline_selectors.test_call_scorecard(user, period=(date_from, date_to), groups=groups)
+    return len(rows), sum(r.done for r in rows), sum(r.connected for r in rows)
 
 
 def _group_leaders(groups: list[Org]) -> set[int]:
@@ -465,10 +488,10 @@ def compose(user, *, groups: list[Org] | None, date_from: date, date_to: date) -
     when = period_phrase(date_from, date_to)
 
     overview_clauses = [
-        *_activity_clauses(user, ids, date_from, date_to),
-        *_document_clauses(user, ids, date_from, date_to),
-        *_sampling_clauses(user, ids, date_from, date_to, _sampled(user, ids, date_from, date_to)),
-        *_hotline_clauses(user, ids, date_from, date_to),
+        *_activity_clauses(*_activity_figures(user, ids, date_from, date_to)),
+        *_document_clauses(_kind_counts(user, ids, date_from, date_to)),
+        *_sampling_clauses(*_sampling_figures(user, ids, date_from, date_to)),
+        *_hotline_clauses(*_call_figures(user, ids, date_from, date_to)),
     ]
     figures = problem_figures(user, ids, date_from, date_to)
     overview = f"{when}，{scope_name}"
@@ -484,11 +507,10 @@ def compose(user, *, groups: list[Org] | None, date_from: date, date_to: date) -
         )
 
     leaders = _group_leaders(covered)
+    per_group = group_figures(user, ids, date_from, date_to)
     work_paragraphs, photos = [], []
     for g in covered:
-        paragraphs, photo_ids = _group_section_paragraphs(
-            user, g, date_from, date_to, leaders, with_figures=len(covered) > 1
-        )
+        paragraphs, photo_ids = _group_section_paragraphs(per_group, g, date_to, leaders, with_figures=len(covered) > 1)
         work_paragraphs += paragraphs
         photos += photo_ids
 
