@@ -54,7 +54,7 @@ def activity_list(request):
             "groups": selectors.filter_groups(request.user),
             "methods": Method.choices,
             "topics": selectors.topic_choices(),
-            "campaigns": selectors.campaigns_for(request.user),
+            "campaigns": selectors.campaigns_for(request.user).values_list("pk", "title"),
             "org_options": org_options(request.user, "activity-targets", selectors.target_org_choices(request.user)),
             "can_create": can(request.user, "create", Activity),
             "can_import": can(request.user, "import", Activity),
