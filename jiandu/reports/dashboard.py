@@ -42,6 +42,9 @@ from jiandu.stats.models import DataSet, DataSetIndicator
 from .scope import ReportScope
 
 MAX_WEEKS = 520  # the weekly trend shows at most the last ten years of an open-ended period
+# The colour board shows the responsible orgs with the most overdue problems; a province has ~1,800 of them, and
+# the rest are summed in one line that links to the list of all open problems.
+BOARD_LIMIT = 30
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ class Dashboard:
     reported: list[Reported] | None  # None: the viewer may not read reported statistics
     charts: dict  # for ECharts (dashboard.js): categories, series and the URL of every bar or cell
     board: list[dict] | None  # open problems per responsible org × colour, with URLs; None: no access
+    board_more: dict | None = None  # beyond BOARD_LIMIT: {"orgs", "open", "url"}
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -137,6 +141,7 @@ class Dashboard:
             ],
             "reported": [asdict(r) for r in self.reported or []],
             "board": self.board or [],
+            "board_more": self.board_more,
             "charts": self.charts,
         }
 
@@ -498,13 +503,20 @@ def _dashboard(user, scope: ReportScope, on: date) -> Dashboard:
         sections.append(_document_section(link, documents.document_counts(user, by="kind", **period)))
         weekly.append(("监督文书", url, documents.document_counts(user, by="week", **period), sent))
         by_group.append(("监督文书", url, documents.document_counts(user, by="group", **period), sent))
-    board = None
+    board = board_more = None
     if can(user, "view", Problem):
         url = "problems:problem_list"
         sections.append(_problem_section(link, problems.problem_summary(user, on=on, **period)))
         weekly.append(("发现问题", url, problems.problem_counts(user, by="week", **period), {}))
         by_group.append(("发现问题", url, problems.problem_counts(user, by="group", **period), {}))
-        board = _board(link, problems.open_by_responsible_org(user, on=on, **period))
+        rows = problems.open_by_responsible_org(user, on=on, **period)  # the most overdue first
+        board = _board(link, rows[:BOARD_LIMIT])
+        if len(rows) > BOARD_LIMIT:
+            board_more = {
+                "orgs": len(rows) - BOARD_LIMIT,
+                "open": sum(r["open"] for r in rows[BOARD_LIMIT:]),
+                "url": link(url, status=problems.UNCLOSED),
+            }
     if can(user, "view", Check):
         by_type = sampling.sites_checked(user, by="site_type", period=scope.period, groups=scope.group_ids)
         sections.append(_sampling_section(link, by_type))
@@ -517,4 +529,13 @@ def _dashboard(user, scope: ReportScope, on: date) -> Dashboard:
     charts["groups"] = _group_chart(scope, by_group)
     if board is not None:
         charts["board"] = _board_chart(board)
-    return Dashboard(scope=scope, on=on, as_of=as_of, sections=sections, reported=reported, charts=charts, board=board)
+    return Dashboard(
+        scope=scope,
+        on=on,
+        as_of=as_of,
+        sections=sections,
+        reported=reported,
+        charts=charts,
+        board=board,
+        board_more=board_more,
+    )
