@@ -341,22 +341,30 @@ def _reported(user, scope, as_of) -> list[Reported]:
     if not codes:
         return []
     totals = stats.reported_totals(user, codes, as_of, groups=scope.group_ids)
-    out = []
+    # An indicator is summed over every data set in scope, so it is one row however many data sets (of however
+    # many groups) report it; the row opens the first data set's pivot.
+    sharing: dict[str, int] = {}
+    for d in datasets:
+        for m in d.members.all():
+            sharing[m.indicator.code] = sharing.get(m.indicator.code, 0) + 1
+    out, seen = [], set()
     for d in datasets:
         for m in d.members.all():
             ind = m.indicator
             value = totals.get(ind.code)
-            if value is None:
+            if value is None or ind.code in seen:
                 continue
+            seen.add(ind.code)
+            shared = sharing[ind.code] > 1
             out.append(
                 Reported(
-                    dataset=d.name,
+                    dataset=f"{d.name}等{sharing[ind.code]}个数据集" if shared else d.name,
                     indicator=ind.name,
                     unit=ind.unit,
                     value=value,
                     text=cn_amount(value, ind.unit, mode=ind.wording, exact_below=100_000),
                     url=f"{reverse('stats:pivot', args=[d.pk])}?{urlencode({'indicator': ind.pk})}",
-                    group=d.group.display_name if d.group else "",
+                    group="" if shared or not d.group else d.group.display_name,
                 )
             )
     return out
