@@ -69,8 +69,9 @@ older open ones are overdue; deadlines registration + 7–30 days (some given as
   callers' name and phone left blank (their SM4 ciphertext would differ on every build); no case or call was
   turned into a problem.
 
-Not generated yet (TODO): timeline events of any kind (a 'created' event per problem alone would be 1M rows:
-left out for the time budget), audit events, sampling plans/draws/checks, stocks, approvals, validation rules,
+Not generated (named in issue 9's closing note as owed): timeline events of any kind (a 'created' event per
+problem alone would be 1M rows, and a closed problem showing only 登记 would mislead), audit events, sampling
+plans/draws/checks, stocks, approvals, validation rules,
 activity participants, site attributes (but the hotline sites'), attachments, urging history of closed
 problems, problems from documents/checks/hotline; problem numbers are per year but not in date order within a
 year.

@@ -217,10 +217,9 @@ def sites_checked(
     raise ValueError(by)
 
 
-def problems_from_checks(user, period: tuple[date | None, date | None] | None = None, groups=None) -> dict:
-    """Problems found by checks (registered from a check, or linked to a failed item), and how many are rectified
-    (closed): {"found", "rectified", "open"}. Period on the registration date."""
-    from jiandu.problems.enums import ProblemStatus
+def _check_problems(user, period, groups):
+    """The problems found by checks that `user` may see: registered from a check, or linked to a failed item;
+    registered in the period."""
     from jiandu.problems.models import Problem
 
     qs = within_groups(visible_to(user, Problem), groups).filter(
@@ -232,6 +231,15 @@ def problems_from_checks(user, period: tuple[date | None, date | None] | None = 
         qs = qs.filter(registered_on__gte=start)
     if end:
         qs = qs.filter(registered_on__lte=end)
+    return qs
+
+
+def problems_from_checks(user, period: tuple[date | None, date | None] | None = None, groups=None) -> dict:
+    """Problems found by checks (registered from a check, or linked to a failed item), and how many are rectified
+    (closed): {"found", "rectified", "open"}. Period on the registration date."""
+    from jiandu.problems.enums import ProblemStatus
+
+    qs = _check_problems(user, period, groups)
     found = qs.count()
     rectified = qs.filter(status=ProblemStatus.CLOSED).count()
     return {"found": found, "rectified": rectified, "open": found - rectified}
@@ -346,17 +354,8 @@ def problems_from_checks_by_group(
 ) -> dict[int, dict]:
     """problems_from_checks of each group at once: {group id: {"found", "rectified", "open"}}. One grouped query."""
     from jiandu.problems.enums import ProblemStatus
-    from jiandu.problems.models import Problem
 
-    qs = within_groups(visible_to(user, Problem), groups).filter(
-        Q(source_type=CHECK_SOURCE_TYPE)
-        | Q(pk__in=CheckItemResult.objects.filter(problem__isnull=False).values("problem_id"))
-    )
-    start, end = period if period else (None, None)
-    if start:
-        qs = qs.filter(registered_on__gte=start)
-    if end:
-        qs = qs.filter(registered_on__lte=end)
+    qs = _check_problems(user, period, groups)
     rows = (
         qs.order_by()
         .values("group_id")
