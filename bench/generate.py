@@ -376,7 +376,7 @@ def _row_converter(model, with_pk: bool):
     """Columns and a function turning an instance into a tuple of database values (see _adapter)."""
     from django.db import connection
 
-    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    fields = [f for f in model._meta.concrete_fields if (with_pk or not f.primary_key) and not f.generated]
     pg = connection.vendor == "postgresql"
     now_db = _now_db(pg)
     getters = []
@@ -404,7 +404,7 @@ def _tuple_converter(model, names: tuple[str, ...]):
     pg = connection.vendor == "postgresql"
     named = [model._meta.get_field(n) for n in names]
     adapters = [_adapter(f, pg) for f in named]
-    rest = [f for f in model._meta.concrete_fields if not f.primary_key and f not in named]
+    rest = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated and f not in named]
     now_db = _now_db(pg)
     tail = []
     for f in rest:
@@ -1361,6 +1361,23 @@ def recreate_indexes(indexes: list[tuple[str, str]]) -> None:
     log(f"indexes: {len(indexes)} built in {time.perf_counter() - t:.1f} s")
 
 
+def build_totals() -> None:
+    """The pre-aggregated reported figures (stats.totals), as set_values keeps them for values entered in the app."""
+    from django.db import connection
+
+    from jiandu.stats import totals
+    from jiandu.stats.models import Reporter, Total
+
+    t = time.perf_counter()
+    n = totals.rebuild()
+    with connection.cursor() as c:
+        for model in (Total, Reporter):
+            c.execute(f"ANALYZE {model._meta.db_table}")
+    seconds = time.perf_counter() - t
+    RESULTS.append((Total._meta.db_table, n, seconds))
+    log(f"{Total._meta.db_table}: {n:,} rows in {seconds:.1f} s (from the values)")
+
+
 def main() -> None:
     args = ARGS
     url = os.environ["DATABASE_URL"]
@@ -1384,6 +1401,7 @@ def main() -> None:
     indexes = drop_secondary_indexes()
     build(args.scale, args.seed)
     recreate_indexes(indexes)
+    build_totals()
     total = time.perf_counter() - t0
     rows = sum(n for _, n, _ in RESULTS)
     log(f"total: {rows:,} rows in {total:.1f} s ({rows / total:,.0f} rows/s overall, migrate included)")

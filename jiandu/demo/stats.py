@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 
 from jiandu.organizations.enums import Role
 from jiandu.organizations.models import RoleGrant, User
+from jiandu.stats import totals
 from jiandu.stats.enums import Aggregation, ApprovalStatus, Frequency, Operator, Wording
 from jiandu.stats.models import Approval, DataSet, DataSetIndicator, DataValue, Indicator, ValidationRule
 from jiandu.stats.periods import campaign_period, periods_between
@@ -247,6 +248,7 @@ def load(ctx) -> dict:
             "approved_at": _at(locked.end_date + timedelta(days=3), 16),
         },
     )
+    totals.rebuild()  # the values above were written directly, not through set_values
     return {"stat_datasets": len(CAMPAIGN_SETS) + 1, "stat_values": values}
 
 

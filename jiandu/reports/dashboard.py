@@ -5,11 +5,12 @@ carries the URL of the list that shows the records behind it, with the same filt
 groups plus the figure's own filter. A section the viewer may not open at all (a liaison: activities, sampling,
 test calls) is left out rather than shown as zero.
 
-The whole dashboard takes a fixed number of queries, whatever the number of records: at most 19 — activities 6
-(by method, stationed days, by group, by topic, starts and ends per day for the weekly trend), documents 3 (by
-kind, by group, by week), problems 4 (summary, by group, by week, colour board), sampling 1, test calls 1,
-reported figures 4 (data sets, their indicators, the indicators by code, the values) — plus the viewer's grants,
-read once per request (fewer for a liaison, whose sections are fewer).
+The whole dashboard takes a fixed number of queries, whatever the number of records: at most 20 — activities 7
+(by method, stationed days, by group and the groups' names, by topic, starts and ends per day for the weekly
+trend), documents 3 (by kind, by group, by week), problems 4 (summary, by group, by week, colour board), sampling
+1, test calls 1, reported figures 4 (data sets, their indicators, the indicators by code, the pre-aggregated
+totals or, for a liaison, the values) — plus the viewer's grants, read once per request (fewer for a liaison,
+whose sections are fewer).
 """
 
 from dataclasses import asdict, dataclass, field

@@ -23,6 +23,16 @@ def in_group(p: Principal, group_id: int, *roles: str) -> bool:
     return group_id in p.org_ids(*(roles or GROUP_ROLES))
 
 
+def sees_every_value(p: Principal, group_ids=None) -> bool:
+    """Whether `p` sees every value of the data sets of these groups (None: of every group `p` sees) — then the
+    reports may read the pre-aggregated totals (stats.totals) instead of summing the values one may see."""
+    if p.has(*COMMISSION_ROLES):
+        return True
+    if p.has(Role.LIAISON) or not p.has(*GROUP_ROLES):
+        return False
+    return group_ids is None or {getattr(g, "pk", g) for g in group_ids} <= p.org_ids(*GROUP_ROLES)
+
+
 def liaison_covers(p: Principal, org) -> bool:
     return any(org.path.startswith(path) for path in p.org_paths(Role.LIAISON))
 

@@ -173,3 +173,46 @@ class Approval(BaseModel):
 
     def __str__(self):
         return f"{self.dataset} · {self.org} · {self.period}：{self.get_status_display()}"
+
+
+class Total(models.Model):
+    """A pre-aggregated figure (issue 9): one data set's indicator in one period, over every reporting org — the
+    sum and the largest value — and the running sum and largest value over the data set's periods up to this one.
+    `next_end` is the end of the series' next period holding a value (NULL: none yet), so the figure "as of a day"
+    is the one row with end_date <= day < next_end. Written only by stats.totals, in the transaction that writes
+    the values; read by the dashboard and the briefing when the viewer sees every value of their data sets."""
+
+    dataset = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="+")
+    group_id = models.IntegerField()  # the data set's group (denormalised for the reports' scope filter)
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    next_end = models.DateField(null=True)
+    total = models.DecimalField(max_digits=28, decimal_places=4)
+    top = models.DecimalField(max_digits=18, decimal_places=4)
+    running_total = models.DecimalField(max_digits=28, decimal_places=4)
+    running_top = models.DecimalField(max_digits=18, decimal_places=4)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dataset", "indicator", "period"], name="total_unique")]
+        indexes = [models.Index(fields=["next_end", "end_date"]), models.Index(fields=["group_id", "next_end"])]
+
+    def __str__(self):
+        return f"{self.dataset_id} · {self.indicator_id} · {self.period_id}：{self.total}"
+
+
+class Reporter(models.Model):
+    """An org that reported to a data set, and the end of the first period it reported (stats.totals keeps it):
+    the briefing names the orgs that had reported by a day without reading every value."""
+
+    dataset = models.ForeignKey(DataSet, on_delete=models.CASCADE, related_name="+")
+    group_id = models.IntegerField()
+    org = models.ForeignKey("organizations.Org", on_delete=models.CASCADE, related_name="+")
+    first_end = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dataset", "org"], name="reporter_unique")]
+
+    def __str__(self):
+        return f"{self.dataset_id} · {self.org_id} · {self.first_end}"

@@ -18,6 +18,7 @@ from jiandu.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from jiandu.core.versioning import bump, lock_current
 from jiandu.organizations.enums import OrgKind
 
+from . import totals
 from .access import in_group, may_enter
 from .enums import ApprovalStatus, Operator
 from .models import Approval, DataSet, DataSetIndicator, DataValue, Indicator, Period, ValidationRule
@@ -320,6 +321,7 @@ def set_values(*, actor, dataset, org, period, values: dict, comments: dict, ver
             current.save()
             entries.append(audit.change_entry(current, before=before, fields=["value", "comment"]))
     if entries:
+        totals.refresh(dataset, parsed, [org.pk])  # the pre-aggregated figures, in this transaction
         for a in approvals:  # an approved (unlocked) figure that changes is no longer approved
             entries.append(
                 {

@@ -10,14 +10,17 @@ from django.utils import timezone
 from jiandu.organizations.enums import OrgKind
 from jiandu.organizations.tests.factories import OrgFactory
 from jiandu.stats import selectors, services
+from jiandu.stats import totals as stats_totals
 from jiandu.stats.models import DataValue
 
 
 def put(s, org, period, times, heads, at=None):
+    """Values written directly (with their entry time); the pre-aggregated totals kept as set_values keeps them."""
     for ind, v in ((s["times"], times), (s["heads"], heads)):
         DataValue.objects.create(
             dataset=s["ds"], indicator=ind, org=org, period=period, value=v, entered_at=at or timezone.now()
         )
+    stats_totals.refresh(s["ds"], [s["times"].pk, s["heads"].pk], [org.pk])
 
 
 def totals(rows, ind):

@@ -1,0 +1,47 @@
+"""Counts of records per ISO week or per month of a date column, for charts and monthly tables.
+
+The database groups by the day (an index on the column covers that, and no function runs per row: on SQLite,
+Django's week and month truncations are Python functions called once for every record), and the days are summed
+into weeks or months here: a period holds at most a few thousand days, a province a million records.
+"""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import Count, QuerySet, Sum
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def per_day(qs: QuerySet, field: str, *, total: str = "") -> list[tuple[date, int, int]]:
+    """(day, records, sum of `total` or 0) for each day of `field` holding a record, oldest first."""
+    annotations = {"n": Count("pk")}
+    if total:
+        annotations["t"] = Sum(total)
+    rows = qs.order_by().values_list(field).annotate(**annotations)
+    return sorted((r[0], r[1], (r[2] or 0) if total else 0) for r in rows if r[0] is not None)
+
+
+def _bucketed(qs: QuerySet, field: str, key, total: str) -> list[tuple[date, int, int]]:
+    counts: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    for day, n, t in per_day(qs, field, total=total):
+        bucket = counts[key(day)]
+        bucket[0] += n
+        bucket[1] += t
+    return [(k, n, t) for k, (n, t) in sorted(counts.items())]
+
+
+def per_week(qs: QuerySet, field: str, *, total: str = "") -> list[tuple[date, int, int]]:
+    """(Monday of the ISO week, records, sum of `total`) for each week holding a record, oldest first."""
+    return _bucketed(qs, field, monday, total)
+
+
+def per_month(qs: QuerySet, field: str, *, total: str = "") -> list[tuple[date, int, int]]:
+    """(first day of the month, records, sum of `total`) for each month holding a record, oldest first."""
+    return _bucketed(qs, field, first_of_month, total)
