@@ -72,8 +72,7 @@ def cached(name: str, parts, compute, *, groups=None, timeout: int = TIMEOUT):
     the counters of `groups` (None: every group). One query to read the counters, one cache read."""
     if not getattr(settings, "JIANDU_FIGURE_CACHE", True):
         return compute()
-    digest = hashlib.sha1(repr((parts, stamp(groups))).encode(), usedforsecurity=False).hexdigest()
-    key = f"jiandu:{name}:{digest}"
+    key = _key(name, (parts, stamp(groups)))
     hit = cache.get(key)
     if hit is not None:
         return pickle.loads(hit)
@@ -83,6 +82,43 @@ def cached(name: str, parts, compute, *, groups=None, timeout: int = TIMEOUT):
     except Exception:  # an unreachable cache never breaks a page: the figures were computed
         log.warning("figure cache unavailable", exc_info=True)
     return value
+
+
+def cached_per_group(name: str, parts, compute, group_ids, *, timeout: int = TIMEOUT) -> dict:
+    """Values computed per group and cached per group: {group id: value} for every id of `group_ids`, each cached
+    under `name`, `parts`, its group's counter and the shared one. `compute(ids)` is called once, for the groups
+    whose value is missing or stale, and returns {id: value} for those it has figures for (the others get None).
+    After a write in one group of a province, only that group's value is recomputed. One query for the counters,
+    one cache read and one write."""
+    ids = list(dict.fromkeys(group_ids))
+    if not getattr(settings, "JIANDU_FIGURE_CACHE", True):
+        fresh = compute(ids)
+        return {g: fresh.get(g) for g in ids}
+    counters = dict(DataVersion.objects.filter(key__in=[SHARED, *(group_key(g) for g in ids)]).values_list("key", "n"))
+    shared = counters.get(SHARED, 0)
+    keys = {g: _key(name, (parts, g, counters.get(group_key(g), 0), shared)) for g in ids}
+    try:
+        hits = cache.get_many(list(keys.values()))
+    except Exception:  # an unreachable cache never breaks a page
+        log.warning("figure cache unavailable", exc_info=True)
+        hits = {}
+    out = {g: pickle.loads(hits[k]) for g, k in keys.items() if k in hits}
+    missing = [g for g in ids if g not in out]
+    if missing:
+        fresh = compute(missing)
+        values = {g: fresh.get(g) for g in missing}
+        out.update(values)
+        try:
+            cache.set_many(
+                {keys[g]: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for g, v in values.items()}, timeout
+            )
+        except Exception:
+            log.warning("figure cache unavailable", exc_info=True)
+    return out
+
+
+def _key(name: str, parts) -> str:
+    return f"jiandu:{name}:{hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()}"
 
 
 # --- Signals: every write raises its group's counter ---

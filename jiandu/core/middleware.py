@@ -70,7 +70,14 @@ class PasswordChangeRequiredMiddleware:
     """An account opened or reset by an admin, or whose password has expired (JIANDU_PASSWORD_MAX_AGE_DAYS),
     must set its own password before anything else."""
 
-    ALLOWED_PREFIXES = ("/static/", "/accounts/password/", "/accounts/logout/", "/api/")
+    # The recovery codes are shown once, right after a first login's TOTP enrollment: before the password change.
+    ALLOWED_PREFIXES = (
+        "/static/",
+        "/accounts/password/",
+        "/accounts/logout/",
+        "/accounts/otp/recovery-codes/",
+        "/api/",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

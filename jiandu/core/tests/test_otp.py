@@ -169,6 +169,20 @@ def test_first_login_enrolls_with_a_local_qr_code_and_shows_ten_recovery_codes_o
     assert AuditEvent.objects.filter(event_type=EventType.UPDATE, details__action="otp_enrolled").exists()
 
 
+def test_an_account_that_must_change_its_password_still_sees_its_recovery_codes(client, security_admin):
+    """A new admin's first login: TOTP enrollment, the ten recovery codes, then the forced password change."""
+    security_admin.must_change_password = True
+    security_admin.save(update_fields=["must_change_password"])
+    _login(client, security_admin.username)
+    client.get(reverse("otp_setup"))
+    device = TOTPDevice.objects.get(user=security_admin, confirmed=False)
+    assert client.post(reverse("otp_setup"), {"code": _code(device)}).url == reverse("otp_recovery_codes")
+    shown = client.get(reverse("otp_recovery_codes"))
+    tokens = list(StaticDevice.objects.get(user=security_admin).token_set.values_list("token", flat=True))
+    assert shown.status_code == 200 and all(t in shown.content.decode() for t in tokens)
+    assert client.get("/").url == reverse("password_change")  # then the password
+
+
 def test_a_member_who_becomes_leader_mid_session_must_give_the_code(client, group_member, tree):
     _device(group_member)
     _login(client, group_member.username)
