@@ -12,7 +12,9 @@ creating sessions in the database (and the server saves them on every request, a
 1. In-process (django.test.Client, DEBUG off, the app's own settings plus the admin: bench/settings_admin.py):
    each page scenario is asked 2 times to warm up, then --repeat times (or until --max-seconds per scenario),
    status 200 and an expected text checked; p50, p95, max, SQL queries per request, response size. The dashboard
-   is measured warm (repeated) and cold (the cache cleared before each request). Side by side, the references:
+   is measured warm (repeated), after a write in one group (that group's data counter raised before each request:
+   its figures are read again, the other groups' come from the cache) and cold (the cache cleared before each
+   request). Side by side, the references:
    the Django admin changelist on the same table with the same filters, and the hand-written SQL of the same
    figures or the same page (the floor) on a raw cursor. The briefing (reports.briefing.compose), the export
    (core.exports, the ledger's rows into the xlsx writer) and the import (the activity import service on a
@@ -130,6 +132,7 @@ class Scenario:
     expect: str  # a text the answer must hold, so that a broken page is not measured as fast
     target_ms: float | None = None  # DESIGN §10, p95
     cold: bool = False  # clear the cache before each request
+    write_in: int | None = None  # a group whose data counter is raised before each request (as by one write)
     admin: str | None = None  # name of the admin reference scenario
     raw: Callable | None = None  # () -> [(sql, params)]: the floor
     section: str = ""
@@ -559,21 +562,27 @@ def build_scenarios(ctx: Ctx) -> list[Scenario]:
     def add(**kw):
         s.append(Scenario(**kw))
 
-    # 领导驾驶舱
+    # 领导驾驶舱: warm (repeated), after a write in one group (the other 199 groups' figures from the cache: what a
+    # leader sees in a working province), cold (the whole cache cleared: the first view after a restart)
+    kinds = (
+        ("warm", "热（重复请求）", {}),
+        ("write", "一个组刚有写入（其余组的数字取缓存）", {"write_in": g}),
+        ("cold", "冷（每次清空缓存）", {"cold": True}),
+    )
     for preset, period, label in (("year", (ctx.year_from, today), "本年"), ("all", (None, None), "全部")):
         raw = lambda p=period: floor_dashboard(ctx, *p)  # noqa: E731
-        for cold in (False, True):
+        for kind, kind_label, extra in kinds:
             add(
-                name=f"dashboard.{preset}.{'cold' if cold else 'warm'}",
-                label=f"领导驾驶舱 · {label} · {'冷（每次清缓存）' if cold else '热（重复请求）'}",
+                name=f"dashboard.{preset}.{kind}",
+                label=f"领导驾驶舱 · {label} · {kind_label}",
                 url=f"/reports/?preset={preset}",
                 user="leader",
                 expect="监督检查",
                 target_ms=150,
-                cold=cold,
                 raw=raw,
                 section="dashboard",
-                http=not cold,
+                http=kind == "warm",
+                **extra,
             )
     add(
         name="dashboard.member.year",
@@ -871,6 +880,16 @@ def clear_caches() -> None:
             caches[alias].clear()
 
 
+def prepare(s: Scenario) -> None:
+    """Before a request: clear the caches (cold), or raise a group's data counter as a write there would."""
+    if s.cold:
+        clear_caches()
+    if s.write_in is not None:
+        from jiandu.core import freshness
+
+        freshness.touch([s.write_in])
+
+
 def measure_page(clients: Clients, s: Scenario, repeat: int, max_seconds: float) -> Result:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -878,8 +897,7 @@ def measure_page(clients: Clients, s: Scenario, repeat: int, max_seconds: float)
     r = Result(s)
     try:
         for _ in range(2):  # warm-ups; they count the queries (not timed: capturing costs time)
-            if s.cold:
-                clear_caches()
+            prepare(s)
             t0 = time.perf_counter()
             with CaptureQueriesContext(connection) as cq:
                 resp = clients.get(s)
@@ -889,8 +907,7 @@ def measure_page(clients: Clients, s: Scenario, repeat: int, max_seconds: float)
                 break
         started = time.perf_counter()
         for i in range(repeat):
-            if s.cold:
-                clear_caches()
+            prepare(s)
             t0 = time.perf_counter()
             resp = clients.get(s)
             r.times.append((time.perf_counter() - t0) * 1000)
@@ -1099,11 +1116,15 @@ def query_growth(clients: Clients, ctx: Ctx) -> list[tuple[str, int, int, str]]:
             "/api/v1/activities/?page_size=100",
         ),
     ]
+    # A page of the problems API checks the links its rows show (source activity, source document, repeat of) in
+    # one query per kind of link present on the page: a row without links takes up to three fewer. Bounded by the
+    # kinds of link, not by the rows.
+    links = {"API 问题（page_size=1 / 100）": 3}
     out = []
     for label, user, small, large in pairs:
         try:
             a, b = queries(user, small), queries(user, large)
-            out.append((label, a, b, "✓" if a == b else "✗"))
+            out.append((label, a, b, "✓" if a <= b <= a + links.get(label, 0) else "✗"))
         except Exception as e:
             out.append((label, -1, -1, f"✗ {type(e).__name__}: {e}"[:200]))
     return out

@@ -11,12 +11,14 @@ from datetime import date, timedelta
 from itertools import accumulate
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth
 
+from jiandu.core import buckets
 from jiandu.core.access import group_ids, in_subtrees, principal, visible_to, within_groups
 from jiandu.core.cn import cn_week
+from jiandu.core.search import matching
 from jiandu.organizations.enums import COMMISSION_ROLES, OrgKind
 from jiandu.organizations.models import Org, Site
+from jiandu.organizations.org_filters import org_filter_choices, typed_org
 
 from .enums import Method
 from .models import Activity, Campaign, Topic
@@ -36,15 +38,21 @@ def _pk(value) -> int | None:
         return -1  # matches nothing
 
 
-def overlap_q(date_from: date | None, date_to: date | None, prefix: str = "") -> Q:
-    """Activities whose range [start, end or start] overlaps the period [date_from, date_to]."""
+def overlap_q(date_from: date | None, date_to: date | None, prefix: str = "", *, whole: bool = True) -> Q:
+    """Activities whose range [start, end or start] overlaps the period [date_from, date_to]: started by its end,
+    not ended before it starts (`ends_on`, an indexed column).
+
+    `whole` (every such activity is read: counts, a briefing's month) also bounds ends_on from above by a day no
+    activity reaches: SQLite keeps no histograms and estimates a one-sided range to keep a quarter of the rows, so
+    it would rather walk an index that sorts the groups than read the few activities of a recent month; a range
+    bounded on both sides reads as selective. A list's page (whole=False) walks its order index instead and stops
+    after a page."""
     q = Q()
     if date_to is not None:
         q &= Q(**{f"{prefix}start_date__lte": date_to})
     if date_from is not None:
-        q &= Q(**{f"{prefix}end_date__gte": date_from}) | Q(
-            **{f"{prefix}end_date__isnull": True, f"{prefix}start_date__gte": date_from}
-        )
+        ends = {f"{prefix}ends_on__range": (date_from, date.max)} if whole else {f"{prefix}ends_on__gte": date_from}
+        q &= Q(**ends)
     return q
 
 
@@ -61,11 +69,13 @@ def activities_for(
     site=None,
     q: str = "",
     groups=None,
+    page: bool = True,
 ) -> QuerySet:
     """The activities `user` may see, filtered. `groups` (ids or orgs, several at once) narrows to a report's
     scope like within_groups. `org` matches the target orgs and the sites' responsible orgs
     in the org's whole subtree; the period matches activities whose date range overlaps it; `q` searches the
-    number, title, summary, findings and external participants. Joins what a list row shows (no query per row)."""
+    number, title, summary, findings and external participants. Joins what a list row shows (no query per row).
+    `page=False` when every row will be read (see overlap_q's `whole`)."""
     qs = within_groups(visible_to(user, Activity), groups)
     if group is not None and group != "":
         qs = qs.filter(group_id=_pk(group))
@@ -76,7 +86,7 @@ def activities_for(
     if campaign is not None and campaign != "":
         qs = qs.filter(campaign_id=_pk(campaign))
     if date_from is not None or date_to is not None:
-        qs = qs.filter(overlap_q(date_from, date_to))
+        qs = qs.filter(overlap_q(date_from, date_to, whole=not page))
     if org is not None and org != "":
         org_obj = org if isinstance(org, Org) else Org.objects.filter(pk=_pk(org)).first()
         if org_obj is None:
@@ -86,15 +96,7 @@ def activities_for(
         qs = qs.filter(Q(pk__in=by_target.values("activity_id")) | Q(pk__in=by_site.values("activity_id")))
     if site is not None and site != "":
         qs = qs.filter(pk__in=Activity.sites.through.objects.filter(site_id=_pk(site)).values("activity_id"))
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(
-            Q(code__iexact=q)
-            | Q(title__icontains=q)
-            | Q(summary__icontains=q)
-            | Q(findings__icontains=q)
-            | Q(external_participants__icontains=q)
-        )
+    qs = matching(qs, q, ["title", "summary", "findings", "external_participants"], exact=["code"])
     return (
         qs.select_related("group", "campaign", "leader")
         .prefetch_related("topics", "sites")
@@ -146,7 +148,8 @@ class ActivityFilters:
         }
         return {k: v for k, v in params.items() if v not in ("", None)}
 
-    def apply(self, user) -> QuerySet:
+    def apply(self, user, *, page: bool = True) -> QuerySet:
+        """The filtered activities; `page=False` when every row will be read (an export), see overlap_q."""
         qs = activities_for(
             user,
             group=self.group,
@@ -159,6 +162,7 @@ class ActivityFilters:
             site=self.site,
             q=self.q,
             groups=list(self.groups) or None,
+            page=page,
         )
         return qs.none() if self.unknown else qs
 
@@ -218,7 +222,7 @@ def parse_filters(user, params) -> ActivityFilters:
         campaign=pick("campaign", visible_to(user, Campaign)),
         date_from=date_from,
         date_to=date_to,
-        org=pick("org", visible_to(user, Org)),
+        org=pick("org", visible_to(user, Org), typed_org(user, "activity-targets", params, params.get("org"))),
         site=pick("site", visible_to(user, Site)),
         q=(params.get("q") or "").strip()[:100],
         unknown=unknown,
@@ -242,19 +246,12 @@ def activity_counts(
     if group is not None:
         qs = qs.filter(group_id=_pk(group))
     qs = qs.order_by()
-    if by == "group":
-        rows = qs.values("group_id", "group__name", "group__short_name", "group__path").annotate(
-            n=Count("id"), d=Sum("days")
-        )
-        rows = sorted(rows, key=lambda r: r["group__path"])
+    if by == "group":  # grouped on the column alone (no join per activity), the groups' names read after
+        rows = {r["group_id"]: r for r in qs.values("group_id").annotate(n=Count("id"), d=Sum("days"))}
+        names = Org.objects.filter(pk__in=rows).order_by("path").values_list("pk", "name", "short_name")
         return [
-            {
-                "key": r["group_id"],
-                "label": r["group__short_name"] or r["group__name"],
-                "count": r["n"],
-                "days": r["d"] or 0,
-            }
-            for r in rows
+            {"key": pk, "label": short or name, "count": rows[pk]["n"], "days": rows[pk]["d"] or 0}
+            for pk, name, short in names
         ]
     if by == "method":
         counts = {r["method"]: r for r in qs.values("method").annotate(n=Count("id"), d=Sum("days"))}
@@ -266,30 +263,21 @@ def activity_counts(
     if by == "topic":
         through = Activity.topics.through.objects.filter(activity__in=qs.values("pk"))
         rows = through.values("topic_id", "topic__name", "topic__sort_order").annotate(
-            n=Count("activity_id", distinct=True), d=Sum("activity__days")
+            n=Count("activity_id"),
+            d=Sum("activity__days"),  # an activity lists a topic once (the m2m is unique)
         )
         rows = sorted(rows, key=lambda r: (r["topic__sort_order"], r["topic__name"]))
         return [{"key": r["topic_id"], "label": r["topic__name"], "count": r["n"], "days": r["d"] or 0} for r in rows]
     if by == "month":
-        rows = (
-            qs.annotate(month=TruncMonth("start_date"))
-            .values("month")
-            .annotate(n=Count("id"), d=Sum("days"))
-            .order_by("month")
-        )
-        out = []
-        for r in rows:
-            m = r["month"]
-            m = m.date() if hasattr(m, "date") else m
-            out.append(
-                {
-                    "key": f"{m.year:04d}-{m.month:02d}",
-                    "label": MONTH_LABEL.format(year=m.year, month=m.month),
-                    "count": r["n"],
-                    "days": r["d"] or 0,
-                }
-            )
-        return out
+        return [
+            {
+                "key": f"{m.year:04d}-{m.month:02d}",
+                "label": MONTH_LABEL.format(year=m.year, month=m.month),
+                "count": n,
+                "days": d,
+            }
+            for m, n, d in buckets.per_month(qs, "start_date", total="days")
+        ]
     if by == "week":
         return _active_per_week(qs, date_from, date_to)
     raise ValueError(f"unknown grouping {by!r}")
@@ -301,12 +289,12 @@ def _active_per_week(qs: QuerySet, date_from: date | None, date_to: date | None)
     and ends per day, bounded by the days of the period, not by the activities): under way in [a, b] = started
     on or before b − ended before a."""
     starts = sorted(qs.values_list("start_date").annotate(n=Count("id")).values_list("start_date", "n"))
-    ends = sorted(
-        qs.annotate(last=Coalesce("end_date", "start_date"))
-        .values_list("last")
-        .annotate(n=Count("id"))
-        .values_list("last", "n")
-    )
+    ends = sorted(qs.values_list("ends_on").annotate(n=Count("id")).values_list("ends_on", "n"))
+    return _weeks_under_way(starts, ends, date_from, date_to)
+
+
+def _weeks_under_way(starts: list, ends: list, date_from: date | None, date_to: date | None) -> list[dict]:
+    """_active_per_week from the (day, activities) that start and that end on each day, both sorted."""
     if not starts:
         return []
     first = max(date_from, starts[0][0]) if date_from else starts[0][0]
@@ -494,6 +482,7 @@ def campaign_choices(user, group=None, include=None) -> QuerySet:
     return qs.order_by("-start_date", "-id")
 
 
+@org_filter_choices("activity-targets")
 def target_org_choices(user) -> QuerySet:
     return visible_to(user, Org).filter(kind__in=TARGET_ORG_KINDS, is_active=True).order_by("path")
 
@@ -554,8 +543,11 @@ def activities_by_group(
     (latest first), each with its leader, `.site_list` (ordered as the sites relation: by type and code) and
     `.target_org_list` (by path). Three queries whatever the number of groups; the sites and target orgs are read
     through a subquery, not a list of ids, so a province's activities fit in one query."""
-    qs = activities_for(user, method=method, date_from=date_from, date_to=date_to, groups=groups).prefetch_related(None)
-    activities = list(qs)
+    qs = activities_for(
+        user, method=method, date_from=date_from, date_to=date_to, groups=groups, page=False
+    ).prefetch_related(None)
+    # Sorted here: asked to sort, SQLite would walk the whole (method, start_date) index instead of the period's.
+    activities = sorted(qs.order_by(), key=lambda a: (a.start_date, a.pk), reverse=True)
     sites: dict[int, list] = {}
     through = Activity.sites.through.objects.filter(activity__in=qs.values("pk")).select_related("site")
     for row in through.order_by("activity_id", "site__site_type", "site__code"):
@@ -603,4 +595,43 @@ def photos_by_group(
     out: dict[int, list] = {}
     for photo in photos:
         out.setdefault(photo.activity_group_id, []).append(photo)
+    return out
+
+
+def dashboard_by_group(
+    user, *, date_from: date | None = None, date_to: date | None = None, groups=None
+) -> dict[int, dict]:
+    """The dashboard's activity figures of each group at once, over the activities one may see whose range
+    overlaps the period — reports.dashboard keeps them per group and sums them over a scope: {group id:
+    {"methods": {method: (n, stationed days)}, "topics": {topic id: n}, "weeks": {Monday (ISO): n under way},
+    "stationed_days": days inside the period}}, as activity_counts(by=…) and stationed_days give them for one
+    group. Five queries, whatever the number of groups."""
+    qs = within_groups(visible_to(user, Activity).filter(overlap_q(date_from, date_to)), groups).order_by()
+    # grouped on expressions (buckets.scanned): SQLite then reads the table rather than walking an index
+    qs = qs.annotate(
+        g=buckets.scanned("group_id"), m=buckets.scanned("method"), s=buckets.scanned("start_date"),
+        e=buckets.scanned("ends_on"),
+    )  # fmt: skip
+    out: dict[int, dict] = {}
+
+    def of(group_id: int) -> dict:
+        return out.setdefault(group_id, {"methods": {}, "topics": {}, "weeks": {}, "stationed_days": 0})
+
+    for group_id, method, n, d in qs.values_list("g", "m").annotate(n=Count("id"), d=Sum("days")):
+        of(group_id)["methods"][method] = (n, d or 0)
+    topics = qs.annotate(t=buckets.scanned("topics")).values_list("g", "t").annotate(n=Count("id"))
+    for group_id, topic_id, n in topics:
+        if topic_id is not None:  # the activities without a topic (the join is an outer one)
+            of(group_id)["topics"][topic_id] = n
+    starts: dict[int, list] = {}
+    ends: dict[int, list] = {}
+    for group_id, day, n in qs.values_list("g", "s").annotate(n=Count("id")):
+        starts.setdefault(group_id, []).append((day, n))
+    for group_id, day, n in qs.values_list("g", "e").annotate(n=Count("id")):
+        ends.setdefault(group_id, []).append((day, n))
+    for group_id, days in starts.items():
+        weeks = _weeks_under_way(sorted(days), sorted(ends[group_id]), date_from, date_to)
+        of(group_id)["weeks"] = {r["key"]: r["count"] for r in weeks}
+    for group_id, days in stationed_days_by_group(user, date_from=date_from, date_to=date_to, groups=groups).items():
+        of(group_id)["stationed_days"] = days
     return out

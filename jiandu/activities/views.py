@@ -13,7 +13,7 @@ from jiandu.core.access import access, can, require, visible_to
 from jiandu.core.attachments import attachments_of
 from jiandu.core.errors import Conflict, ImportFailed, ValidationFailed
 from jiandu.core.paging import Paginator
-from jiandu.organizations.selectors import org_options
+from jiandu.organizations.org_filters import org_filter
 
 from . import campaign_services, io, selectors, services
 from .enums import CONFIDENTIAL_METHODS, METHOD_CSS, AttachmentPurpose, Method
@@ -55,7 +55,7 @@ def activity_list(request):
             "methods": Method.choices,
             "topics": selectors.topic_choices(),
             "campaigns": selectors.campaigns_for(request.user).values_list("pk", "title"),
-            "org_options": org_options(request.user, "activity-targets", selectors.target_org_choices(request.user)),
+            "org_filter": org_filter(request.user, "activity-targets", filters.org),
             "can_create": can(request.user, "create", Activity),
             "can_import": can(request.user, "import", Activity),
             "can_export": can(request.user, "export", Activity),

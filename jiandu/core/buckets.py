@@ -8,7 +8,7 @@ into weeks or months here: a period holds at most a few thousand days, a provinc
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, Func, QuerySet, Sum
 
 
 def monday(day: date) -> date:
@@ -45,3 +45,22 @@ def per_week(qs: QuerySet, field: str, *, total: str = "") -> list[tuple[date, i
 def per_month(qs: QuerySet, field: str, *, total: str = "") -> list[tuple[date, int, int]]:
     """(first day of the month, records, sum of `total`) for each month holding a record, oldest first."""
     return _bucketed(qs, field, first_of_month, total)
+
+
+class _Scanned(Func):
+    """A column as it is, written `+column` on SQLite: the idiom that keeps its planner from answering a GROUP BY by
+    walking the column's index (see scanned)."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
+
+
+def scanned(field: str):
+    """`field` as an expression to group by (annotate a name with it, group by that name): the same values, but no
+    index answers the grouping. Grouping a million rows on an indexed column, SQLite walks that index to skip the
+    sort and looks up every row for the other columns (~1.8 s for the activities of a province by group and
+    method); on the expressions it reads the table (or a covering index) and sorts (~0.6 s). PostgreSQL hashes
+    either way and sees the plain column."""
+    return _Scanned(F(field))

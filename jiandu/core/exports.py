@@ -32,8 +32,9 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.files import File
-from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db import connection, transaction
+from django.db.models import BooleanField, Model, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -101,7 +102,44 @@ def chunks(records: QuerySet, size: int = CHUNK) -> Iterator[list]:
     server saves a session on every poll — and fails with "database is locked".)"""
     ids = array("q", records.values_list("pk", flat=True).iterator(chunk_size=10 * size))
     for start in range(0, len(ids), size):
-        yield list(records.filter(pk__in=ids[start : start + size].tolist()))
+        yield list(records.filter(id_in(records.model, ids[start : start + size].tolist())))
+
+
+def value_chunks(records: QuerySet, fields, size: int = CHUNK, *, named: bool = False) -> Iterator[list]:
+    """The records' values in lists of `size`, in the records' order, in bounded memory: rows of ("pk", *fields),
+    tuples or (named) named tuples. `fields` are lookups of the model's fields (group__name), no annotation.
+
+    As in `chunks`, the ids come first from the records' own query (its filters and its order, i.e. what the
+    reader may see); each chunk is then read by primary key alone and put back in that order. The filters are
+    not applied a second time, so the database reads exactly the rows asked for: given them again with the ids,
+    SQLite may drive the query from a visibility subquery instead (the province's reply tracking read every
+    document for each chunk: 300 rows/s)."""
+    model = records.model
+    only_ids = records.select_related(None).prefetch_related(None).values_list("pk", flat=True)
+    ids = array("q", only_ids.iterator(chunk_size=10 * size))
+    by_pk = model._base_manager.order_by().values_list("pk", *fields, named=named)
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size].tolist()
+        rows = {row[0]: row for row in by_pk.filter(id_in(model, chunk))}
+        yield [rows[pk] for pk in chunk if pk in rows]  # (one deleted meanwhile is left out)
+
+
+def each_value(records: QuerySet, fields, size: int = CHUNK, *, named: bool = False) -> Iterator:
+    """The records' values one by one, read as `value_chunks` reads them."""
+    for chunk in value_chunks(records, fields, size, named=named):
+        yield from chunk
+
+
+def id_in(model: type[Model], ids: list[int], field: str = "pk") -> RawSQL:
+    """A filter `field IN (ids)` on `model`'s own table, for a chunk of integer ids read from the database.
+
+    Written as SQL with one parameter per id: `field__in=ids` prepares, checks and deduplicates every value
+    through the field (a tenth of an export's time, at five lists of 2,000 ids a chunk). The table is named
+    as Django names a query's base table. `ids` must not be empty."""
+    column = model._meta.pk.column if field == "pk" else model._meta.get_field(field).column
+    quote = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(ids))
+    return RawSQL(f"{quote(model._meta.db_table)}.{quote(column)} IN ({placeholders})", ids, BooleanField())
 
 
 def each(records: QuerySet, size: int = CHUNK) -> Iterator:

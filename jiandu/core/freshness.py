@@ -102,16 +102,14 @@ def cached_per_group(name: str, parts, compute, group_ids, *, timeout: int = TIM
     except Exception:  # an unreachable cache never breaks a page
         log.warning("figure cache unavailable", exc_info=True)
         hits = {}
-    out = {g: pickle.loads(hits[k]) for g, k in keys.items() if k in hits}
+    out = {g: hits[k] for g, k in keys.items() if k in hits}
     missing = [g for g in ids if g not in out]
     if missing:
         fresh = compute(missing)
         values = {g: fresh.get(g) for g in missing}
         out.update(values)
         try:
-            cache.set_many(
-                {keys[g]: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL) for g, v in values.items()}, timeout
-            )
+            cache.set_many({keys[g]: v for g, v in values.items()}, timeout)  # the backend pickles them
         except Exception:
             log.warning("figure cache unavailable", exc_info=True)
     return out

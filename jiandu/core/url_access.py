@@ -90,6 +90,7 @@ URL_ACCESS: dict[str, Rule] = {
     "organizations:org_create": page(OFFICE | SYSTEM_ADMIN, write=True),
     "organizations:org_export": page(COMMISSION | SYSTEM_ADMIN),
     "organizations:org_import": page(OFFICE | SYSTEM_ADMIN, write=True),
+    "organizations:org_typeahead": page(ANY),  # a list filter's org choices: what the viewer may pick there
     "organizations:org_detail": record(ANY - AUDIT_ADMIN, ORG, REFERENCE),
     "organizations:org_edit": record(OFFICE | SYSTEM_ADMIN, ORG, REFERENCE, write=True),
     "organizations:org_move": record(OFFICE | SYSTEM_ADMIN, ORG, REFERENCE, write=True),

@@ -1,15 +1,19 @@
 """xlsx ledgers of documents (DESIGN §7): the filtered document ledger and the reply tracking; audited exports."""
 
+from datetime import date
+from typing import NamedTuple
+
 from django.utils import timezone
 
 from jiandu.core import exports
-from jiandu.core.deadlines import Warning
+from jiandu.core.access import visible_to
+from jiandu.core.deadlines import Warning, today
 from jiandu.core.xlsx import Column
 
 from . import selectors
 from .enums import DocumentKind, DocumentStatus, RecipientStatus
-from .models import Document
-from .selectors import with_recipient_warnings, with_warnings
+from .models import Document, DocumentRecipient
+from .selectors import document_warning, recipient_warning
 
 DOCUMENT_COLUMNS = [
     Column("number", "编号", 22),
@@ -42,52 +46,88 @@ TRACKING_COLUMNS = [
 CHUNK = exports.CHUNK
 
 
-def _warning_label(colour: str) -> str:
-    return "" if colour == Warning.NONE else str(Warning(colour).label)
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+def _warning_labels() -> dict[str, str]:
+    return {**_labels(Warning.choices), Warning.NONE: ""}
 
 
 def _local(dt):
     return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else None
 
 
-def document_rows(documents, user=None):
-    """Ledger rows of documents from selectors.documents_for, in chunks (the recipients one may see are
-    prefetched per chunk: no query per row)."""
-    for chunk in exports.chunks(documents, CHUNK):
-        for d in with_warnings(chunk):
+DOCUMENT_FIELDS = (
+    "number", "kind", "title", "group__name", "aspects_count", "items_count", "issued_on", "reply_due_on",
+    "status",
+)  # fmt: skip
+RECIPIENT_FIELDS = ("document_id", "org__name", "status", "replied_at")
+scope_label = Document.scope_label.fget  # 6个方面12条, from the counts (a row of values has them too)
+
+
+def document_rows(documents, user):
+    """Ledger rows of documents from selectors.documents_for, streamed as plain values: per chunk one query of
+    the documents and one of the recipients `user` may see (the rows documents_for prefetches, in the same
+    order); the colour by the list's own rule (selectors.document_warning), labels looked up once."""
+    on = today()
+    kinds, statuses, colours = _labels(DocumentKind.choices), _labels(DocumentStatus.choices), _warning_labels()
+    shown = visible_to(user, DocumentRecipient).order_by("org__path").values_list(*RECIPIENT_FIELDS, named=True)
+    for chunk in exports.value_chunks(documents, DOCUMENT_FIELDS, CHUNK, named=True):
+        recipients = {}
+        for r in shown.filter(exports.id_in(DocumentRecipient, [d.pk for d in chunk], "document")):
+            recipients.setdefault(r.document_id, []).append(r)
+        for d in chunk:
+            rows = recipients.get(d.pk, ())
             yield {
                 "number": d.number or "（草稿）",
-                "kind": str(DocumentKind(d.kind).label),
+                "kind": kinds[d.kind],
                 "title": d.title,
-                "group": d.group.name,
-                "recipients": "、".join(r.org.name for r in d.shown_recipients),
-                "scope": d.scope_label,
+                "group": d.group__name,
+                "recipients": "、".join(r.org__name for r in rows),
+                "scope": scope_label(d),
                 "issued_on": d.issued_on,
                 "reply_due_on": d.reply_due_on,
-                "status": str(DocumentStatus(d.status).label),
-                "warning": _warning_label(d.warning),
+                "status": statuses[d.status],
+                "warning": colours[document_warning(d, rows, on=on)],
             }
+
+
+TRACKING_FIELDS = (
+    "document__number", "document__kind", "document__title", "document__group__name", "org__name",
+    "document__issued_on", "document__reply_due_on", "document__status", "status", "received_at", "replied_at",
+    "reply_text",
+)  # fmt: skip
+
+
+class _Sent(NamedTuple):
+    """What the colour of a recipient row reads of its document."""
+
+    status: str
+    reply_due_on: date | None
 
 
 def tracking_rows(rows, user=None):
-    """Rows of the reply tracking (one per recipient of a sent document), document and org joined."""
-    for chunk in exports.chunks(rows, CHUNK):
-        for r in with_recipient_warnings(chunk):
-            d = r.document
-            yield {
-                "number": d.number,
-                "kind": str(DocumentKind(d.kind).label),
-                "title": d.title,
-                "group": d.group.name,
-                "org": r.org.name,
-                "issued_on": d.issued_on,
-                "reply_due_on": d.reply_due_on,
-                "status": str(RecipientStatus(r.status).label),
-                "received_at": _local(r.received_at),
-                "replied_at": _local(r.replied_at),
-                "warning": _warning_label(r.warning),
-                "reply_text": r.reply_text,
-            }
+    """Rows of the reply tracking (one per recipient of a sent document), document and org joined, streamed as
+    plain values (one query per chunk); the colour by the tracking page's rule (selectors.recipient_warning)."""
+    on = today()
+    kinds, statuses, colours = _labels(DocumentKind.choices), _labels(RecipientStatus.choices), _warning_labels()
+    for r in exports.each_value(rows, TRACKING_FIELDS, CHUNK, named=True):
+        document = _Sent(r.document__status, r.document__reply_due_on)
+        yield {
+            "number": r.document__number,
+            "kind": kinds[r.document__kind],
+            "title": r.document__title,
+            "group": r.document__group__name,
+            "org": r.org__name,
+            "issued_on": r.document__issued_on,
+            "reply_due_on": r.document__reply_due_on,
+            "status": statuses[r.status],
+            "received_at": _local(r.received_at),
+            "replied_at": _local(r.replied_at),
+            "warning": colours[recipient_warning(r, document, on=on)],
+            "reply_text": r.reply_text,
+        }
 
 
 def select_documents(user, params) -> exports.Selection:

@@ -14,13 +14,13 @@ from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiandu.core import exports
-from jiandu.core.access import access, can, group_ids, principal, require, visible_to
+from jiandu.core.access import access, can, group_ids, principal, require
 from jiandu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiandu.core.forms import show_error
 from jiandu.core.paging import Paginator
-from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind
+from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES
 from jiandu.organizations.models import Org
-from jiandu.organizations.selectors import org_options
+from jiandu.organizations.org_filters import org_filter
 
 from . import selectors, services
 from .access import may_set_numbering
@@ -41,11 +41,10 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 def _filter_context(request, filters, *, statuses) -> dict:
     user = request.user
-    orgs = visible_to(user, Org).filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.UNIT]).order_by("path")
     return {
         "filters": filters,
         "group_options": selectors.group_choices(user),
-        "org_options": org_options(user, "document-filter", orgs),
+        "org_filter": org_filter(user, "document-filter", filters.org),
         "kinds": DocumentKind.choices,
         "statuses": statuses,
         "warnings": WARNING_CHOICES,

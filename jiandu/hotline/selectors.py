@@ -13,6 +13,7 @@ from jiandu.core.access import in_subtrees, principal, visible_to, within_groups
 from jiandu.core.deadlines import Warning, warning_for, warning_q
 from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind, Role
 from jiandu.organizations.models import Org
+from jiandu.organizations.org_filters import org_filter_choices, typed_org
 
 from .enums import OPEN_CASE_STATUSES, CaseStatus, TestCallStatus
 from .masking import mask_name, mask_phone
@@ -98,7 +99,7 @@ class CaseFilters:
 
 def parse_case_filters(user, params) -> CaseFilters:
     org, invalid = None, False
-    org_id = _int(params.get("org"))
+    org_id = _int(typed_org(user, "hotline-routed", params, params.get("org")))
     if org_id is not None:
         org = visible_to(user, Org).filter(pk=org_id).first()
         invalid = org is None
@@ -164,6 +165,7 @@ def hotline_choices(user) -> QuerySet:
     return hotlines_for(user).filter(is_active=True)
 
 
+@org_filter_choices("hotline-routed")
 def routed_org_choices(user) -> QuerySet:
     return visible_to(user, Org).filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.UNIT], is_active=True).order_by("path")
 

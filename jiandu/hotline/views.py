@@ -20,7 +20,7 @@ from jiandu.core.forms import show_error
 from jiandu.core.paging import Paginator
 from jiandu.organizations.enums import OrgKind
 from jiandu.organizations.models import Org, Site
-from jiandu.organizations.selectors import org_options
+from jiandu.organizations.org_filters import org_filter
 
 from . import selectors, services
 from .enums import CASE_STATUS_CSS, MAX_WAIT_SECONDS, CaseStatus, TestCallStatus
@@ -178,7 +178,7 @@ def case_list(request):
             "page": page,
             "filters": filters,
             "hotline_options": selectors.hotlines_for(request.user),
-            "org_options": org_options(request.user, "hotline-routed", selectors.routed_org_choices(request.user)),
+            "org_filter": org_filter(request.user, "hotline-routed", filters.routed_org),
             "statuses": CaseStatus.choices,
             "warnings": [(w, Warning(w).label) for w in selectors.WARNING_FILTERS],
             "export_query": _query(request),

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.urls import reverse
 
-from jiandu.core import freshness
 from jiandu.core.access import visible_to
 
 from .enums import OrgKind
@@ -122,17 +121,6 @@ def org_tree(user, q: str = "", open_levels: int = 2) -> OrgTree:
         query=q,
         inactive=sum(1 for o in orgs if not o.is_active),
     )
-
-
-def org_options(user, name: str, orgs: QuerySet) -> list[tuple[int, str]]:
-    """(pk, name indented by depth) of `orgs` (a queryset in tree order of what `user` may pick), for a filter
-    <select>. A province has 2,000 orgs, so the list is cached per viewer and `name`, until any org, assignment
-    or grant changes (jiandu.core.freshness: the shared counter)."""
-
-    def compute():
-        return [(pk, "\u3000" * depth + label) for pk, label, depth in orgs.values_list("pk", "name", "depth")]
-
-    return freshness.cached(f"org-options:{name}", (user.pk,), compute, groups=[])
 
 
 def org_choices(user, *, kinds=None, active_only: bool = True, exclude_subtree: Org | None = None) -> QuerySet:

@@ -9,6 +9,7 @@ from jiandu.core.access import in_subtrees, visible_to
 
 from .enums import SiteType
 from .models import Org, Site
+from .org_filters import org_filter_choices, typed_org
 from .site_services import RESPONSIBLE_ORG_KINDS, site_row
 
 
@@ -40,6 +41,7 @@ def type_counts(sites: QuerySet) -> list[dict]:
     ]
 
 
+@org_filter_choices("site-responsible")
 def responsible_orgs_for(user) -> QuerySet:
     """The orgs `user` may name as responsible for a site, or filter sites by (departments and units)."""
     return visible_to(user, Org).filter(kind__in=RESPONSIBLE_ORG_KINDS).order_by("path")
@@ -83,7 +85,7 @@ ACTIVE_PARAM = {"1": True, "true": True, "active": True, "0": False, "false": Fa
 def parse_filters(user, params) -> SiteFilters:
     """Filters from query parameters (?q=&site_type=&org=&active=), shared by the page, the export and the API."""
     site_type = params.get("site_type", "")
-    org_param = (params.get("org") or "").strip()
+    org_param = (typed_org(user, "site-responsible", params, params.get("org")) or "").strip()
     return SiteFilters(
         q=(params.get("q") or "").strip()[:100],
         site_type=site_type if site_type in SiteType.values else "",

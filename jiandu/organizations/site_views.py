@@ -19,14 +19,10 @@ from . import site_services
 from .enums import SiteType
 from .forms_sites import SiteAttributesForm, SiteForm, SiteImportForm, site_initial
 from .models import Site
-from .selectors import org_options
+from .org_filters import org_filter
 from .site_selectors import parse_filters, responsible_orgs_for, type_counts
 
 PAGE_SIZE = 20
-
-
-def _org_options(user) -> list[tuple[int, str]]:
-    return org_options(user, "site-responsible", responsible_orgs_for(user))
 
 
 def _filter_context(request, filters) -> dict:
@@ -34,7 +30,6 @@ def _filter_context(request, filters) -> dict:
     return {
         "q": filters.q,
         "site_type": filters.site_type,
-        "org_id": filters.org.pk if filters.org else "",
         "active": request.GET.get("active", ""),
         "filter_query": urlencode(params),
         "export_query": urlencode({k: v for k, v in request.GET.items() if k != "page" and v}),
@@ -57,7 +52,7 @@ def site_list(request):
             "type_counts": counts,
             "total": sum(c["count"] for c in counts),
             "site_types": SiteType.choices,
-            "org_options": _org_options(request.user),
+            "org_filter": org_filter(request.user, "site-responsible", filters.org),
             "can_create": can(request.user, "create", Site),
             "can_import": can(request.user, "import", Site),
             "can_export": can(request.user, "export", Site),

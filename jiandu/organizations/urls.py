@@ -10,6 +10,7 @@ urlpatterns = [
     path("orgs/new/", views.org_create, name="org_create"),
     path("orgs/export.xlsx", views.org_export, name="org_export"),
     path("orgs/import/", views.org_import, name="org_import"),
+    path("orgs/typeahead/", views.org_typeahead, name="org_typeahead"),
     path("orgs/<int:pk>/", views.org_detail, name="org_detail"),
     path("orgs/<int:pk>/edit/", views.org_edit, name="org_edit"),
     path("orgs/<int:pk>/move/", views.org_move, name="org_move"),

@@ -4,11 +4,14 @@ Views stay thin: reads come from selectors (scoped by visible_to), single record
 services; a service's AppError is shown on the form in Chinese. Buttons show only when `can` allows them.
 """
 
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from jiandu.core import exports, otp
 from jiandu.core.access import access, can, require
@@ -16,7 +19,7 @@ from jiandu.core.errors import Conflict, ImportFailed, PermissionDenied, Validat
 from jiandu.core.forms import show_error
 from jiandu.core.paging import Paginator
 
-from . import forms, org_io, selectors, services
+from . import forms, org_filters, org_io, selectors, services
 from .enums import OrgKind
 from .models import Assignment, Org, RoleGrant, User
 
@@ -169,6 +172,15 @@ def org_move(request, pk):
     else:
         form = forms.OrgMoveForm(initial={"parent": org.parent_id, "version": org.version}, user=request.user, org=org)
     return render(request, "organizations/org_move.html", {"form": form, "org": org})
+
+
+@login_required
+@require_GET
+def org_typeahead(request):
+    """JSON for the org typeahead of a list filter (?for=problem-filter&q=卫健): the first orgs of that filter's
+    choices (what its <select> would offer the viewer) matching the text, in tree order, with their parents."""
+    matches, more = org_filters.org_matches(request.user, request.GET.get("for", ""), request.GET.get("q", ""))
+    return JsonResponse({"results": [asdict(m) for m in matches], "more": more})
 
 
 @login_required

@@ -42,13 +42,13 @@ ROW_FIELDS = (
 
 def problem_rows(problems, user=None):
     """Ledger rows of problems from selectors.problems_for, streamed: plain values read with their joins in one
-    query per chunk (no model instances, no query per row); colours by the list's own rule."""
+    query per chunk, by primary key (exports.value_chunks: no model instances, no query per row); colours by the
+    list's own rule."""
     on = today()
     # Labels looked up once per export (in the language of the request), not translated per row.
     statuses, sources, colours = _labels(ProblemStatus.choices), _labels(SourceKind.choices), _labels(Warning.choices)
     colours[Warning.NONE] = ""
-    values = problems.select_related(None).prefetch_related(None).values_list(*ROW_FIELDS, named=True)
-    for p in exports.each(values, CHUNK):
+    for p in exports.each_value(problems, ROW_FIELDS, CHUNK, named=True):
         closed_on = p.closed_on if p.status == ProblemStatus.CLOSED else None
         yield {
             "number": p.number,

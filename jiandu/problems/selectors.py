@@ -6,15 +6,16 @@ from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
 
+from jiandu.core import buckets
 from jiandu.core.access import can, in_subtrees, principal, visible_to, within_groups
 from jiandu.core.cn import cn_week
 from jiandu.core.deadlines import Warning, days_overdue, today, warning_for, warning_q
 from jiandu.core.models import Attachment
+from jiandu.core.search import matching
 from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind
 from jiandu.organizations.models import Assignment, Org
-from jiandu.organizations.selectors import org_options
+from jiandu.organizations.org_filters import org_filter_choices, typed_org
 
 from .enums import ProblemStatus, SourceKind
 from .models import Category, Problem, ProblemEvent, Rectification, Severity, Urge
@@ -165,7 +166,7 @@ def parse_filters(user, params) -> ProblemFilters:
     &repeat=&org_only=&urged=). `group` may repeat (several groups at once, as a report's scope); status may be
     `unclosed` (every status but closed); `org_only` takes the responsible org without its sub-units."""
     group, groups, bad_group = _groups(user, params)
-    org_value = params.get("org", params.get("responsible_org"))
+    org_value = typed_org(user, "problem-filter", params, params.get("org", params.get("responsible_org")))
     org, bad_org = _pick(user, Org, org_value)
     category, bad_cat = _pick(user, Category, params.get("category"))
     severity, bad_sev = _pick(user, Severity, params.get("severity"))
@@ -239,9 +240,7 @@ def problems_for(
         qs = qs.filter(is_repeat=True)
     if urged:
         qs = qs.filter(urge_count__gt=0)
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(description__icontains=q) | Q(site__name__icontains=q))
+    qs = matching(qs, q, ["number", "description", "site__name"])
     return qs.select_related(*LIST_RELATED).order_by("-registered_on", "-id")
 
 
@@ -355,15 +354,11 @@ def problem_counts(
             {"key": v, "label": str(label), "count": counts[v]} for v, label in ProblemStatus.choices if v in counts
         ]
     if by == "month":
-        rows = qs.annotate(m=TruncMonth("registered_on")).values("m").annotate(n=Count("id")).order_by("m")
-        out = []
-        for r in rows:
-            m = r["m"].date() if hasattr(r["m"], "hour") else r["m"]
-            out.append({"key": f"{m:%Y-%m}", "label": f"{m.year}年{m.month}月", "count": r["n"]})
-        return out
+        rows = buckets.per_month(qs, "registered_on")
+        return [{"key": f"{m:%Y-%m}", "label": f"{m.year}年{m.month}月", "count": n} for m, n, _t in rows]
     if by == "week":
-        rows = qs.annotate(w=TruncWeek("registered_on")).values("w").annotate(n=Count("id")).order_by("w")
-        return [{"key": r["w"].isoformat(), "label": cn_week(r["w"]), "count": r["n"]} for r in rows]
+        rows = buckets.per_week(qs, "registered_on")
+        return [{"key": w.isoformat(), "label": cn_week(w), "count": n} for w, n, _t in rows]
     name, order = {
         "group": ("group__name", "group__path"),
         "category": ("category__name", "category__sort_order"),
@@ -409,6 +404,50 @@ def problem_summary(
         urged=Count("id", filter=Q(urge_count__gt=0)),
     )
     return ProblemSummary(**{k: v or 0 for k, v in agg.items()})
+
+
+def dashboard_by_group(
+    user, *, date_from: date | None = None, date_to: date | None = None, on: date | None = None, groups=None
+) -> dict[int, dict]:
+    """The dashboard's problem figures of each group at once (problems one may see registered in the period,
+    colours as of `on`) — reports.dashboard keeps them per group and sums them over a scope: {group id:
+    {"summary": ProblemSummary, "weeks": {Monday (ISO): n}, "board": {responsible org id: {"open", "red",
+    "yellow", "green"}}}}, as problem_summary, problem_counts(by="week") and open_by_responsible_org give them for
+    one group. Three queries, whatever the number of groups."""
+    qs = within_groups(problems_for(user, date_from=date_from, date_to=date_to), groups).order_by()
+    # grouped on expressions (buckets.scanned): SQLite then reads the table rather than walking an index
+    qs = qs.annotate(g=buckets.scanned("group_id"))
+    out: dict[int, dict] = {}
+
+    def of(group_id: int) -> dict:
+        return out.setdefault(group_id, {"summary": ProblemSummary(), "weeks": {}, "board": {}})
+
+    colours = (Warning.RED, Warning.YELLOW, Warning.GREEN)
+    summaries = qs.values("g").annotate(
+        found=Count("id"),
+        closed=Count("id", filter=Q(status=ProblemStatus.CLOSED)),
+        open=Count("id", filter=OPEN_Q),
+        **{c.value: Count("id", filter=warning_filter(c, on=on)) for c in colours},
+        urges=Sum("urge_count"),
+        urged=Count("id", filter=Q(urge_count__gt=0)),
+    )
+    for r in summaries:
+        group_id = r.pop("g")
+        of(group_id)["summary"] = ProblemSummary(**{k: v or 0 for k, v in r.items()})
+    days = qs.annotate(day=buckets.scanned("registered_on")).values_list("g", "day").annotate(n=Count("id"))
+    for group_id, day, n in days:
+        weeks = of(group_id)["weeks"]
+        key = buckets.monday(day).isoformat()
+        weeks[key] = weeks.get(key, 0) + n
+    board = (
+        qs.filter(OPEN_Q)
+        .annotate(org=buckets.scanned("responsible_org_id"))
+        .values("g", "org")
+        .annotate(open=Count("id"), **{c.value: Count("id", filter=warning_filter(c, on=on)) for c in colours})
+    )
+    for r in board:
+        of(r["g"])["board"][r["org"]] = {k: r[k] for k in ("open", "red", "yellow", "green")}
+    return out
 
 
 def open_by_responsible_org(
@@ -463,20 +502,26 @@ def scorecard(
     on = on or today()
     qs = within_groups(problems_for(user, date_from=date_from, date_to=date_to), groups).order_by()
     rows = qs.values("responsible_org_id").annotate(
-        # distinct: the join with the urges repeats each problem once per urge
-        total=Count("id", distinct=True),
-        closed=Count("id", filter=Q(status=ProblemStatus.CLOSED), distinct=True),
-        closed_on_time=Count("id", filter=CLOSED_ON_TIME_Q, distinct=True),
-        open=Count("id", filter=OPEN_Q, distinct=True),
-        overdue_open=Count("id", filter=OPEN_Q & Q(deadline__lt=on), distinct=True),
-        urges=Count("urges", distinct=True),
-        repeats=Count("id", filter=Q(is_repeat=True), distinct=True),
+        total=Count("id"),
+        closed=Count("id", filter=Q(status=ProblemStatus.CLOSED)),
+        closed_on_time=Count("id", filter=CLOSED_ON_TIME_Q),
+        open=Count("id", filter=OPEN_Q),
+        overdue_open=Count("id", filter=OPEN_Q & Q(deadline__lt=on)),
+        repeats=Count("id", filter=Q(is_repeat=True)),
+    )
+    # The urges apart: joined to the problems above, they would repeat each problem once per urge.
+    urges = dict(
+        Urge.objects.filter(problem__in=qs.values("pk"))
+        .order_by()
+        .values_list("problem__responsible_org_id")
+        .annotate(n=Count("id"))
     )
     orgs = Org.objects.in_bulk([r["responsible_org_id"] for r in rows])
     out = {
         r["responsible_org_id"]: ScoreRow(
             org=orgs[r["responsible_org_id"]],
-            **{k: r[k] for k in ("total", "closed", "closed_on_time", "open", "overdue_open", "urges", "repeats")},
+            urges=urges.get(r["responsible_org_id"], 0),
+            **{k: r[k] for k in ("total", "closed", "closed_on_time", "open", "overdue_open", "repeats")},
         )
         for r in rows
     }
@@ -558,9 +603,10 @@ def responsible_org_choices(user, group_ids=()) -> list[tuple[str, list[tuple[in
     return out
 
 
-def filter_org_choices(user) -> list[tuple[int, str]]:
-    orgs = visible_to(user, Org).filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.UNIT]).order_by("path")
-    return org_options(user, "problem-filter", orgs)
+@org_filter_choices("problem-filter")
+def filter_org_choices(user) -> QuerySet:
+    """Responsible orgs one may filter the list by (the list's org filter)."""
+    return visible_to(user, Org).filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.UNIT]).order_by("path")
 
 
 def categories(include=None) -> QuerySet:

@@ -20,6 +20,7 @@ from jiandu.core.forms import show_error
 from jiandu.core.paging import Paginator
 from jiandu.organizations.enums import GROUP_ROLES, OrgKind
 from jiandu.organizations.models import Org, Site
+from jiandu.organizations.org_filters import org_filter
 
 from . import selectors, services, urging
 from .enums import URGE_RANK, ProblemStatus, SourceKind, UrgeLevel
@@ -39,7 +40,7 @@ PAGE_SIZE = 20
 FORM_ERRORS = (ValidationFailed, Conflict, PermissionDenied)
 FILTER_KEYS = (
     "status", "warning", "group", "org", "org_only", "category", "severity", "source", "from", "to", "q", "repeat",
-    "urged",
+    "urged", "org_text",
 )  # fmt: skip
 
 
@@ -53,7 +54,7 @@ def _filter_context(request, filters) -> dict:
     return {
         "filters": filters,
         "group_options": selectors.group_choices(user),
-        "org_options": selectors.filter_org_choices(user),
+        "org_filter": org_filter(user, "problem-filter", filters.org),
         "categories": selectors.categories(),
         "severities": selectors.severities(),
         "statuses": selectors.STATUS_FILTERS,

@@ -10,7 +10,9 @@ The whole dashboard takes a fixed number of queries, whatever the number of reco
 trend), documents 3 (by kind, by group, by week), problems 4 (summary, by group, by week, colour board), sampling
 1, test calls 1, reported figures 4 (data sets, their indicators, the indicators by code, the pre-aggregated
 totals or, for a liaison, the values) — plus the viewer's grants, read once per request (fewer for a liaison,
-whose sections are fewer).
+whose sections are fewer). A commission viewer's activities, documents and problems are read per group instead
+(_records_per_group: five, two and three grouped queries, for the groups whose figures changed only) and summed,
+with the names of the groups, topics and orgs they show: 21 at most.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -25,7 +27,7 @@ from jiandu.activities import selectors as activities
 from jiandu.activities.enums import Method
 from jiandu.activities.models import Activity
 from jiandu.core import freshness
-from jiandu.core.access import can, visible_to, within_groups
+from jiandu.core.access import can, principal, visible_to, within_groups
 from jiandu.core.cn import cn_amount, cn_date, cn_week
 from jiandu.core.deadlines import today
 from jiandu.documents import selectors as documents
@@ -33,6 +35,7 @@ from jiandu.documents.models import Document
 from jiandu.hotline import selectors as hotline
 from jiandu.hotline.enums import TestCallStatus
 from jiandu.hotline.models import TestCall
+from jiandu.organizations.enums import COMMISSION_ROLES
 from jiandu.problems import selectors as problems
 from jiandu.problems.models import Problem
 from jiandu.sampling import selectors as sampling
@@ -185,10 +188,9 @@ def _percent(value: float | None) -> str:
 # --- Sections ---
 
 
-def _activity_section(user, scope, link, by_method) -> Section:
+def _activity_section(link, by_method, days: int) -> Section:
     total = sum(r["count"] for r in by_method)
     stationed = next((r for r in by_method if r["key"] == Method.STATIONED), None)
-    days = activities.stationed_days(user, date_from=scope.date_from, date_to=scope.date_to, groups=scope.group_ids)
     return Section(
         key="activities",
         title="监督检查",
@@ -481,44 +483,201 @@ def dashboard(user, scope: ReportScope, *, on: date | None = None) -> Dashboard:
     return board
 
 
+@dataclass
+class _Records:
+    """The figures of the big tables (activities, documents, problems) over a scope, as the sections and charts
+    take them: rows [{"key", "label", "count", …}] in each selector's order. None: the viewer may not see them."""
+
+    by_method: list | None = None
+    stationed_days: int = 0
+    activity_weeks: list = field(default_factory=list)
+    activity_groups: list = field(default_factory=list)
+    topics: list = field(default_factory=list)
+    by_kind: list | None = None
+    document_weeks: list = field(default_factory=list)
+    document_groups: list = field(default_factory=list)
+    summary: problems.ProblemSummary | None = None
+    problem_weeks: list = field(default_factory=list)
+    problem_groups: list = field(default_factory=list)
+    board: list = field(default_factory=list)  # every responsible org with open problems, the most overdue first
+
+
+def _records(user, scope: ReportScope, on: date) -> _Records:
+    """The scope's figures read at once by the modules' selectors (a viewer with narrower sight: a group, a
+    department)."""
+    period = {"date_from": scope.date_from, "date_to": scope.date_to, "groups": scope.group_ids}
+    r = _Records()
+    if can(user, "view", Activity):
+        r.by_method = activities.activity_counts(user, by="method", **period)
+        r.stationed_days = activities.stationed_days(user, **period)
+        r.activity_weeks = activities.activity_counts(user, by="week", **period)
+        r.activity_groups = activities.activity_counts(user, by="group", **period)
+        r.topics = activities.activity_counts(user, by="topic", **period)
+    if can(user, "view", Document):
+        r.by_kind = documents.document_counts(user, by="kind", **period)
+        r.document_weeks = documents.document_counts(user, by="week", **period)
+        r.document_groups = documents.document_counts(user, by="group", **period)
+    if can(user, "view", Problem):
+        r.summary = problems.problem_summary(user, on=on, **period)
+        r.problem_weeks = problems.problem_counts(user, by="week", **period)
+        r.problem_groups = problems.problem_counts(user, by="group", **period)
+        r.board = problems.open_by_responsible_org(user, on=on, **period)
+    return r
+
+
+def _records_per_group(user, scope: ReportScope, on: date) -> _Records:
+    """The same figures for a commission viewer, whose scope is many groups (the province: 200): read per group by
+    the modules' grouped selectors, kept per group (jiandu.core.freshness.cached_per_group) and summed here — after
+    a write in one group only that group's figures are read again, not the province's million records."""
+    from jiandu.activities.models import Topic
+    from jiandu.documents.enums import DocumentKind
+    from jiandu.organizations.enums import OrgKind
+    from jiandu.organizations.models import Org
+
+    ids = scope.group_ids
+    if ids is None:
+        ids = list(Org.objects.filter(kind=OrgKind.GROUP).order_by("pk").values_list("pk", flat=True))
+    show = {m: can(user, "view", m) for m in (Activity, Document, Problem)}
+
+    def compute(missing: list[int]) -> dict[int, dict]:
+        # Every group of the province missing (a cold cache): read the tables whole rather than by a list of 200
+        # ids, which SQLite would follow through the group index, a million lookups.
+        every = scope.group_ids is None and len(missing) == len(ids)
+        period = {"date_from": scope.date_from, "date_to": scope.date_to, "groups": None if every else missing}
+        acts = activities.dashboard_by_group(user, **period) if show[Activity] else {}
+        docs = documents.dashboard_by_group(user, **period) if show[Document] else {}
+        probs = problems.dashboard_by_group(user, on=on, **period) if show[Problem] else {}
+        return {g: (acts.get(g), docs.get(g), probs.get(g)) for g in missing}
+
+    parts = (user.pk, scope.date_from, scope.date_to, on)
+    per_group = freshness.cached_per_group("dashboard-group", parts, compute, ids)
+
+    methods: dict[str, list[int]] = {}
+    topics: dict[int, int] = {}
+    kinds: dict[str, int] = {}
+    board: dict[int, dict[str, int]] = {}
+    weeks = {"activities": {}, "documents": {}, "problems": {}}
+    groups = {"activities": {}, "documents": {}, "problems": {}}
+    summary = dict.fromkeys(("found", "closed", "open", "red", "yellow", "green", "urges", "urged"), 0)
+    days = 0
+
+    def add(into: dict, key, n: int) -> None:
+        into[key] = into.get(key, 0) + n
+
+    for g, part in per_group.items():
+        acts, docs, probs = part or (None, None, None)
+        if acts:
+            for method, (n, d) in acts["methods"].items():
+                total = methods.setdefault(method, [0, 0])
+                total[0] += n
+                total[1] += d
+                add(groups["activities"], g, n)
+            for topic_id, n in acts["topics"].items():
+                add(topics, topic_id, n)
+            for key, n in acts["weeks"].items():
+                add(weeks["activities"], key, n)
+            days += acts["stationed_days"]
+        if docs:
+            for kind, n in docs["kinds"].items():
+                add(kinds, kind, n)
+                add(groups["documents"], g, n)
+            for key, n in docs["weeks"].items():
+                add(weeks["documents"], key, n)
+        if probs:
+            for k in summary:
+                summary[k] += getattr(probs["summary"], k)
+            add(groups["problems"], g, probs["summary"].found)
+            for key, n in probs["weeks"].items():
+                add(weeks["problems"], key, n)
+            for org_id, colours in probs["board"].items():
+                row = board.setdefault(org_id, dict.fromkeys(colours, 0))
+                for c, n in colours.items():
+                    row[c] += n
+
+    names = {
+        pk: (name, short)
+        for pk, name, short in Org.objects.filter(pk__in={g for counts in groups.values() for g in counts}).values_list(
+            "pk", "name", "short_name"
+        )
+    }
+    orgs = {pk: (name, path) for pk, name, path in Org.objects.filter(pk__in=board).values_list("pk", "name", "path")}
+
+    def week_rows(counts: dict) -> list[dict]:
+        return [{"key": k, "label": cn_week(date.fromisoformat(k)), "count": n} for k, n in sorted(counts.items()) if n]
+
+    def group_rows(counts: dict, *, short: bool = False) -> list[dict]:
+        rows = [
+            {"key": g, "label": (names[g][1] if short else "") or names[g][0], "count": n} for g, n in counts.items()
+        ]
+        return [r for r in rows if r["count"]]
+
+    r = _Records()
+    if show[Activity]:
+        r.by_method = [
+            {"key": v, "label": str(label), "count": methods[v][0], "days": methods[v][1]}
+            for v, label in Method.choices
+            if v in methods
+        ]
+        r.stationed_days = days
+        r.activity_weeks = week_rows(weeks["activities"])
+        r.activity_groups = group_rows(groups["activities"], short=True)
+        rows = Topic.objects.filter(pk__in=topics).order_by("sort_order", "name").values_list("pk", "name")
+        r.topics = [{"key": pk, "label": name, "count": topics[pk], "days": 0} for pk, name in rows]
+    if show[Document]:
+        r.by_kind = [
+            {"key": v, "label": str(label), "count": kinds[v]} for v, label in DocumentKind.choices if kinds.get(v)
+        ]
+        r.document_weeks = week_rows(weeks["documents"])
+        r.document_groups = group_rows(groups["documents"])
+    if show[Problem]:
+        r.summary = problems.ProblemSummary(**summary)
+        r.problem_weeks = week_rows(weeks["problems"])
+        r.problem_groups = group_rows(groups["problems"])
+        ordered = sorted(board.items(), key=lambda kv: (-kv[1]["red"], -kv[1]["yellow"], orgs[kv[0]][1]))
+        r.board = [
+            {"key": pk, "label": orgs[pk][0], **{c: row[c] for c in ("open", "red", "yellow", "green")}}
+            for pk, row in ordered
+        ]
+    return r
+
+
 def _dashboard(user, scope: ReportScope, on: date) -> Dashboard:
     as_of = scope.date_to or on
     link = _Links(scope)
-    period = {"date_from": scope.date_from, "date_to": scope.date_to, "groups": scope.group_ids}
     sections: list[Section] = []
     weekly: list[tuple] = []
     by_group: list[tuple] = []
     charts: dict = {}
+    many = principal(user).has(*COMMISSION_ROLES)
+    rec = _records_per_group(user, scope, on) if many else _records(user, scope, on)
 
-    if can(user, "view", Activity):
+    if rec.by_method is not None:
         url = "activities:activity_list"
-        by_method = activities.activity_counts(user, by="method", **period)
-        sections.append(_activity_section(user, scope, link, by_method))
-        weekly.append(("监督检查活动", url, activities.activity_counts(user, by="week", **period), {}))
-        by_group.append(("监督检查活动", url, activities.activity_counts(user, by="group", **period), {}))
-        topics = activities.activity_counts(user, by="topic", **period)
+        sections.append(_activity_section(link, rec.by_method, rec.stationed_days))
+        weekly.append(("监督检查活动", url, rec.activity_weeks, {}))
+        by_group.append(("监督检查活动", url, rec.activity_groups, {}))
         charts["topics"] = {
-            "categories": [r["label"] for r in topics],
+            "categories": [r["label"] for r in rec.topics],
             "series": [
                 {
                     "name": "监督检查活动",
-                    "data": [r["count"] for r in topics],
-                    "urls": [link(url, topic=r["key"]) for r in topics],
+                    "data": [r["count"] for r in rec.topics],
+                    "urls": [link(url, topic=r["key"]) for r in rec.topics],
                 }
             ],
         }
-    if can(user, "view", Document):
+    if rec.by_kind is not None:
         url, sent = "documents:document_list", {"status": documents.SENT}
-        sections.append(_document_section(link, documents.document_counts(user, by="kind", **period)))
-        weekly.append(("监督文书", url, documents.document_counts(user, by="week", **period), sent))
-        by_group.append(("监督文书", url, documents.document_counts(user, by="group", **period), sent))
+        sections.append(_document_section(link, rec.by_kind))
+        weekly.append(("监督文书", url, rec.document_weeks, sent))
+        by_group.append(("监督文书", url, rec.document_groups, sent))
     board = board_more = None
-    if can(user, "view", Problem):
+    if rec.summary is not None:
         url = "problems:problem_list"
-        sections.append(_problem_section(link, problems.problem_summary(user, on=on, **period)))
-        weekly.append(("发现问题", url, problems.problem_counts(user, by="week", **period), {}))
-        by_group.append(("发现问题", url, problems.problem_counts(user, by="group", **period), {}))
-        rows = problems.open_by_responsible_org(user, on=on, **period)  # the most overdue first
+        sections.append(_problem_section(link, rec.summary))
+        weekly.append(("发现问题", url, rec.problem_weeks, {}))
+        by_group.append(("发现问题", url, rec.problem_groups, {}))
+        rows = rec.board  # the most overdue first
         board = _board(link, rows[:BOARD_LIMIT])
         if len(rows) > BOARD_LIMIT:
             board_more = {

@@ -9,7 +9,7 @@ from django.db.models import Case, CharField, Q, Value, When
 from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 
-from jiandu.core import audit, freshness
+from jiandu.core import audit, exports, freshness
 from jiandu.core.access import principal, require, visible_to
 from jiandu.core.enums import EventType, Outcome
 from jiandu.core.errors import ImportFailed
@@ -27,7 +27,9 @@ from ..services import (
     is_confidential,
     normalized_end,
     stationed_days_of,
+    today,
 )
+from . import bulk
 from .columns import (
     COLUMN_LABELS,
     COLUMNS,
@@ -187,6 +189,7 @@ def _lookups(actor, rows) -> dict:
         "usernames": usernames,
         "existing": existing,
         "own_groups": own,
+        "today": today(),  # once per file: the date of every row is checked against the same day
     }
 
 
@@ -288,7 +291,7 @@ def _parse_row(actor, row: int, r: dict, look: dict, errors: RowErrors, seen_cod
     if end_error:
         errors.add(row, "end_date", end_error)
     if method and not start_error and not end_error:
-        for key, message in date_errors(method, start, end).items():
+        for key, message in date_errors(method, start, end, on=look["today"]).items():
             errors.add(row, key, message)
 
     leader = None
@@ -357,11 +360,11 @@ def _write_m2m(activity_ids_to_m2m: dict[int, dict], replace: bool) -> None:
             for chunk in _chunks(ids):
                 through.objects.filter(activity_id__in=chunk).delete()
         links = [
-            through(activity_id=pk, **{column: target})
+            {"activity_id": pk, column: target}
             for pk, m2m in activity_ids_to_m2m.items()
             for target in m2m.get(name, ())
         ]
-        through.objects.bulk_create(links, batch_size=1000)
+        bulk.insert(through, links)
 
 
 def activity_import(*, actor, upload) -> ImportResult:
@@ -404,14 +407,12 @@ def _activity_import(actor, upload) -> ImportResult:
     # row keeps a 5,000-row import within a few seconds. The database constraints still hold the invariants.
     now = timezone.now()
     new = [p for p in parsed if p.current is None]
-    created = [Activity(created_by=actor, **p.values) for p in new]
-    Activity.objects.bulk_create(created, batch_size=500)
-    for a in created:
-        a.code = activity_code(a.pk)
+    created_ids = bulk.insert_returning_ids(Activity, [_new_activity(actor, p.values, now) for p in new])
+    created_codes = [activity_code(pk) for pk in created_ids]
     # One UPDATE instead of a CASE per row: the code is derived from the id (services.activity_code).
-    for chunk in _chunks([a.pk for a in created]):
-        Activity.objects.filter(pk__in=chunk).update(code=CODE_FROM_ID)
-    _write_m2m({a.pk: p.m2m for a, p in zip(created, new, strict=True)}, replace=False)
+    for chunk in _chunks(created_ids):
+        Activity.objects.filter(exports.id_in(Activity, chunk)).update(code=CODE_FROM_ID)
+    _write_m2m({pk: p.m2m for pk, p in zip(created_ids, new, strict=True)}, replace=False)
 
     updated, events, unchanged = [], [], 0
     changed_m2m = {}
@@ -443,11 +444,16 @@ def _activity_import(actor, upload) -> ImportResult:
     if updated:
         Activity.objects.bulk_update(updated, [*UPDATED_FIELDS, "version", "updated_at"], batch_size=500)
         _write_m2m(changed_m2m, replace=True)
-    events += [
-        ActivityEvent(activity=a, actor=actor, at=now, kind=EventKind.IMPORTED, note="由Excel台账导入") for a in created
-    ]
     ActivityEvent.objects.bulk_create(events, batch_size=1000)
-    result = ImportResult(created=len(created), updated=len(updated), unchanged=unchanged)
+    imported = {
+        "actor_id": actor.pk,
+        "at": now,
+        "kind": EventKind.IMPORTED.value,
+        "note": "由Excel台账导入",
+        "details": {},
+    }
+    bulk.insert(ActivityEvent, [{"activity_id": pk, **imported} for pk in created_ids])
+    result = ImportResult(created=len(created_ids), updated=len(updated), unchanged=unchanged)
     audit.record(
         EventType.IMPORT,
         actor=actor,
@@ -458,7 +464,7 @@ def _activity_import(actor, upload) -> ImportResult:
             "updated": result.updated,
             "unchanged": result.unchanged,
             "file": getattr(upload, "name", ""),
-            "created_codes": [a.code for a in created],
+            "created_codes": created_codes,
             "updated_codes": [a.code for a in updated],
         },
     )
@@ -472,6 +478,19 @@ CODE_FROM_ID = Concat(
         default=Cast("id", CharField()),
     ),
 )
+
+
+def _new_activity(actor, values: dict, now) -> dict:
+    """The columns of a new activity (by attname) from its parsed values; the rest take their defaults."""
+    row = {"created_by_id": actor.pk, "created_at": now, "updated_at": now}
+    for name, value in values.items():
+        if name in ("group", "campaign", "leader"):
+            row[f"{name}_id"] = value.pk if value is not None else None
+        else:
+            row[name] = value
+    return row
+
+
 # What an import may change on an existing activity (its group and number are fixed).
 UPDATED_FIELDS = [
     "method",

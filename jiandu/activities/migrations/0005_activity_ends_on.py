@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     """An activity's last day, kept by the database, for a period filter that reads an index (issue 9).
 
-    On SQLite adding a stored generated column rebuilds the table: this runs before 0005_search, whose
-    triggers would otherwise be dropped with the old table."""
+    On SQLite adding a stored generated column rebuilds the table: this runs before 0006_search, whose
+    triggers would otherwise be dropped with the old table; the rebuilt table's statistics are gathered again."""
 
     dependencies = [("activities", "0004_filter_indexes")]
 
@@ -26,4 +26,7 @@ class Migration(migrations.Migration):
             model_name="activity",
             index=models.Index(fields=["ends_on", "start_date"], name="activities__ends_on_656991_idx"),
         ),
+        # SQLite forgets a rebuilt table's planner statistics (sqlite_stat1): without them the ledger takes a
+        # two-second plan at a province's scale.
+        migrations.RunSQL("ANALYZE activities_activity", migrations.RunSQL.noop),
     ]

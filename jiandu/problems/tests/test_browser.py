@@ -1,11 +1,16 @@
 """The main flow of problems in a real browser: register → start → submit → return → submit again → close."""
 
+import re
+
 import pytest
 
 from conftest import browser_login
+from jiandu.organizations.enums import OrgKind
+from jiandu.organizations.org_filters import SELECT_UP_TO
+from jiandu.organizations.tests.factories import OrgFactory
 from jiandu.problems.models import Problem
 
-from .factories import category, severity
+from .factories import category, problem, severity
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,3 +82,50 @@ def test_problem_walks_from_open_to_closed(page, tree, group_member, group_leade
     assert kinds == ["created", "started", "progress", "submitted", "returned", "started", "submitted", "closed"]
     problem.refresh_from_db()
     assert problem.status == "closed"
+
+
+def test_the_org_filter_finds_the_org_as_one_types(page, tree, group_member):
+    """More responsible orgs than a <select> should hold: the filter is a typeahead (organizations.org_filters)."""
+    for i in range(SELECT_UP_TO):
+        OrgFactory(kind=OrgKind.UNIT, parent=tree["yjt"], code=f"U-YJT-{i:03d}", name=f"应急管理下属单位{i:03d}")
+    problem(group_member, tree["wjw_group"], tree["hospital"], description="候诊区未落实一米线要求")
+    problem(group_member, tree["wjw_group"], tree["wjw"], description="值班制度落实不到位")
+    browser_login(page, group_member.username)
+    page.goto("/problems/")
+    rows = page.locator("[data-testid=problem-row]")
+    box = page.get_by_role("combobox", name="责任单位")
+    assert page.locator("select[name=org]").count() == 0
+
+    # the mouse: type part of a name, click the org
+    box.fill("人民医院")
+    page.get_by_role("option", name=re.compile("吉林省人民医院")).click()
+    assert box.input_value() == "吉林省人民医院"
+    page.click("[data-testid=filter-submit]")
+    page.wait_for_load_state("networkidle")
+    assert f"org={tree['hospital'].pk}" in page.url
+    assert rows.count() == 1 and "候诊区未落实一米线要求" in rows.inner_text()
+    assert box.input_value() == "吉林省人民医院"  # the page says what it is filtered by
+
+    # the keyboard: a code, Enter picks the first match, Enter again filters (the org with its units)
+    box.fill("")
+    box.press_sequentially("d-wjw")
+    page.get_by_role("option", name=re.compile("吉林省卫生健康委员会")).wait_for()
+    box.press("Enter")
+    assert box.input_value() == "吉林省卫生健康委员会"
+    box.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert f"org={tree['wjw'].pk}" in page.url and rows.count() == 2
+
+    # ↓ then Escape: nothing picked, the box shows the filter again
+    box.fill("应急管理下属")
+    page.get_by_role("option", name=re.compile("应急管理下属单位000")).wait_for()
+    assert "仅列出前 20 个" in page.inner_text("[data-org-menu]")
+    box.press("ArrowDown")
+    box.press("Escape")
+    assert box.input_value() == "吉林省卫生健康委员会" and page.locator("[data-org-menu]").is_hidden()
+
+    # emptying the box clears the filter
+    box.fill("")
+    page.click("[data-testid=filter-submit]")
+    page.wait_for_load_state("networkidle")
+    assert f"org={tree['wjw'].pk}" not in page.url and rows.count() == 2

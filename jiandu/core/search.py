@@ -1,0 +1,360 @@
+"""Keyword search (the lists' ?q=): indexed on both databases, with exactly the rows of plain `icontains`.
+
+`matching(qs, q, fields, exact=())` keeps the rows where a field of `fields` contains `q` or a field of `exact`
+equals it, ignoring case, as the `icontains`/`iexact` lookups do on the database in use (SQLite's LIKE folds
+ASCII letters only, PostgreSQL's UPPER() every letter). A field may cross one foreign key ("site__name").
+
+- PostgreSQL: one GIN index per searched table over UPPER(column::text) of each column, with two operator
+  classes: pg_trgm trigrams (queries of 3+ characters; Django's own icontains SQL uses it, as a BitmapOr over the
+  columns) and jiandu_short_grams(), the set of 1- and 2-character substrings (queries of 1–2 characters, which
+  trigrams cannot narrow; the common case in Chinese: 整改, 食堂). With the statistics of both, the planner
+  reads a rare word's rows from the index and walks the list's ordering index for a common one. A related
+  table's field is looked up first in its own index; its ids go into the condition (an OR across a join could
+  not be answered from indexes).
+- SQLite: a contentless FTS5 table with the trigram tokenizer per searched table (<table>_search), kept in step
+  by triggers. Every column's text is followed by two sentinel characters, so every character starts a
+  trigram: a query of 1–2 characters is the OR of the indexed trigrams starting with it (from the fts5vocab
+  table), one of 3+ the AND of its trigrams. The index proposes ids (a superset of the matches) and the lookups
+  themselves are checked on those rows only. Few proposed rows are read by id and sorted; many are kept while
+  walking the list's ordering index (see DENSE).
+
+The indexes come from the SearchIndex migration operation (problems, activities and documents migrations). On
+SQLite a migration that rebuilds a searched table (AlterField and the like) drops its triggers: test_search
+checks that they are in place. The SQLite index's rowid is the table's `id`.
+"""
+
+import json
+
+from django.db import connection
+from django.db.migrations.operations.base import Operation
+from django.db.models import BooleanField, F, Q, QuerySet
+from django.db.models.expressions import Expression, RawSQL
+from django.db.models.lookups import In
+
+SENTINEL = "char(1, 1)"  # after every column's text in the SQLite index: every character starts a trigram
+# SQLite: how the rows are found depends on how many the index proposes. Up to DENSE, the database reads just
+# those rows and sorts them (cost grows with their number); beyond, it walks the list's ordering index and keeps
+# a row when its id is among the proposed ones (cost grows with rows walked until a page, or the count cap, is
+# full, i.e. shrinks as the word gets commoner). Measured on 1,000,000 problems the two cross near 20,000.
+DENSE = 20_000
+MAX_PREFIX_TERMS = 500  # a query of 1–2 characters with more trigrams than this is left to LIKE
+MAX_TRIGRAMS = 8  # of a long query, the AND of this many trigrams narrows enough
+MAX_RELATED_IDS = 5_000  # PostgreSQL: related rows (sites) matching, passed by id up to this many
+DENSE_TRIGRAMS = 2  # … and when many rows match, the AND of the first and last: cheaper to read, still a superset
+
+
+def fts_table(table: str) -> str:
+    return f"{table}_search"
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _fts_query(table: str, q: str, trigrams: int = MAX_TRIGRAMS) -> str | None:
+    """The FTS5 query proposing the rows of `table` that may contain `q` ("" for none), None when the index can't
+    (a control character; a short query with a cased non-ASCII letter, which FTS5 folds and LIKE does not; a
+    short query starting too many trigrams)."""
+    if any(ord(ch) < 32 for ch in q):
+        return None
+    if len(q) >= 3:
+        grams = list(dict.fromkeys(q[i : i + 3] for i in range(len(q) - 2)))
+        if len(grams) > trigrams:  # spread over the query: its start, its end and between
+            step = (len(grams) - 1) / (trigrams - 1)
+            grams = [grams[round(i * step)] for i in range(trigrams)]
+        return " AND ".join(_quote(g) for g in grams)
+    if any(not ch.isascii() and (ch.isupper() or ch.islower()) for ch in q):
+        return None  # FTS5 folds every cased letter, LIKE only ASCII ones
+    low = q.lower()  # the trigram tokenizer folds ASCII letters to lower case
+    with connection.cursor() as c:
+        c.execute(
+            f'SELECT term FROM "{fts_table(table)}_vocab" WHERE term >= %s AND term < %s LIMIT %s',
+            [low, low + "\U0010ffff", MAX_PREFIX_TERMS + 1],
+        )
+        terms = [term for (term,) in c.fetchall()]
+    if len(terms) > MAX_PREFIX_TERMS:
+        return None
+    return " OR ".join(_quote(term) for term in terms)
+
+
+def _proposals(model, q: str, fields, trigrams: int = MAX_TRIGRAMS) -> tuple[str, list] | None:
+    """SQL selecting the ids of `model` rows the search indexes propose for `q` (a superset of the matches), with
+    its parameters; None when an index can't narrow. A field across a foreign key is found in the related
+    table's index, then through the foreign key's index."""
+    selects, params = [], []
+    for path, target in _indexed_paths(model, fields).items():
+        query = _fts_query(target._meta.db_table, q, trigrams)
+        if query is None:
+            return None
+        if not query:
+            continue
+        fts = fts_table(target._meta.db_table)
+        rowids = f'SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s'
+        if path == "pk":
+            selects.append(rowids)
+        else:
+            column = model._meta.get_field(path).column
+            selects.append(
+                f'SELECT "{model._meta.pk.column}" FROM "{model._meta.db_table}" WHERE "{column}" IN ({rowids})'
+            )
+        params.append(query)
+    return " UNION ALL ".join(selects) or "SELECT NULL WHERE 0", params
+
+
+def _sqlite_narrowing(model, fields, q: str) -> Q | None:
+    """Q keeping the rows the search indexes propose for `q`, None when an index can't narrow."""
+    found = _proposals(model, q, fields)
+    if found is None:
+        return None
+    sql, params = found
+    with connection.cursor() as c:
+        c.execute(f"SELECT count(*) FROM ({sql} LIMIT %s)", [*params, DENSE + 1])
+        proposed = c.fetchone()[0]
+    if proposed <= DENSE:
+        return Q(pk__in=RawSQL(sql, params))
+    # `+ 0`: not a way into the table for the planner, which then walks the list's ordering index (whose entries
+    # hold the id: a row is read only when its id is proposed).
+    sql, params = _proposals(model, q, fields, DENSE_TRIGRAMS)
+    return Q(In(F("pk") + 0, RawSQL(sql, params)))
+
+
+def matching(qs: QuerySet, q: str, fields, *, exact=()) -> QuerySet:
+    """`qs` narrowed to rows where a field of `fields` contains `q` or a field of `exact` equals it (ignoring case),
+    exactly as the `icontains`/`iexact` lookups would, through the search index. A field across a foreign key
+    ("site__name") is searched in the related table's own index."""
+    q = (q or "").strip()
+    if not q:
+        return qs
+    if connection.vendor == "postgresql":
+        return _postgresql(qs, q, fields, exact)
+    if connection.vendor == "sqlite":
+        narrowing = _sqlite_narrowing(qs.model, [*fields, *exact], q)
+        if narrowing is not None:
+            qs = qs.filter(narrowing)
+    return qs.filter(_lookups(q, fields, exact))
+
+
+def _lookups(q: str, fields, exact) -> Q:
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__icontains": q})
+    for name in exact:
+        condition |= Q(**{f"{name}__iexact": q})
+    return condition
+
+
+class ShortGrams(Expression):
+    """PostgreSQL: the column holds `q` of 1–2 characters, ignoring case (UPPER, as icontains), asked of the index
+    of its 1- and 2-character substrings (jiandu_short_grams): a trigram index can't answer so short a query."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column, q: str):
+        super().__init__()
+        self.column, self.q = F(column) if isinstance(column, str) else column, q
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.column)
+        return f"jiandu_short_grams(UPPER(({sql})::text)) @> ARRAY[UPPER(%s)]", [*params, self.q]
+
+
+class IdAmong(Expression):
+    """PostgreSQL: `column = ANY(ARRAY(subquery))`; the subquery runs once, before the rows are read."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column, array):
+        super().__init__()
+        self.column, self.array = column, array
+
+    def get_source_expressions(self):
+        return [self.column, self.array]
+
+    def set_source_expressions(self, exprs):
+        self.column, self.array = exprs
+
+    def as_sql(self, compiler, connection):
+        column, column_params = compiler.compile(self.column)
+        array, array_params = compiler.compile(self.array)
+        return f"{column} = ANY({array})", [*column_params, *array_params]
+
+
+def _postgresql_condition(model, q: str, fields, exact) -> Q:
+    """Over one table's own columns, a condition its search index answers: the lookups themselves from 3
+    characters (the trigram index serves LIKE and =); below, the short substrings, unless the planner expects
+    a common word (more than DENSE rows): then the lookups, tried while walking the list's ordering index (a
+    row's substrings are costly to compute, LIKE is not)."""
+    lookups = _lookups(q, fields, exact)
+    if len(q) >= 3:
+        return lookups
+    condition = Q()
+    for name in fields:
+        condition |= Q(ShortGrams(name, q))
+    for name in exact:
+        condition |= Q(ShortGrams(name, q)) & Q(**{f"{name}__iexact": q})
+    return lookups if _planned_rows(model, condition) > DENSE else condition
+
+
+def _planned_rows(model, condition: Q) -> float:
+    """How many rows of `model` the PostgreSQL planner expects `condition` to keep (its statistics: exact enough
+    for common words, which is what matters here)."""
+    sql, params = model._base_manager.filter(condition).order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as c:
+        c.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        (plan,) = c.fetchone()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return plan[0]["Plan"]["Plan Rows"]
+
+
+def _postgresql(qs: QuerySet, q: str, fields, exact) -> QuerySet:
+    """One condition over the table's columns, which the planner answers from the index (a BitmapOr) or, for a
+    common word, while walking the list's ordering index. A field across a foreign key: the related rows are
+    found first in their own index, and the condition asks for their ids (the foreign key's index); an OR across
+    a join could not be answered from indexes."""
+    by_path: dict[str, tuple[list, list]] = {}
+    for names, kind in ((fields, 0), (exact, 1)):
+        for name in names:
+            path, _, column = name.rpartition("__")
+            by_path.setdefault(path, ([], []))[kind].append(column)
+    condition = Q()
+    for path, (names, exact_names) in by_path.items():
+        if not path:
+            condition |= _postgresql_condition(qs.model, q, names, exact_names)
+            continue
+        related = qs.model._meta.get_field(path).related_model
+        ids = related._base_manager.filter(_postgresql_condition(related, q, names, exact_names))
+        ids = ids.order_by().values("pk")
+        found = list(ids[: MAX_RELATED_IDS + 1].values_list("pk", flat=True))
+        if found:
+            condition |= Q(**{f"{path}__in": found if len(found) <= MAX_RELATED_IDS else ids})
+    if not condition:
+        return qs.none()
+    if _planned_rows(qs.model, condition) > DENSE:
+        return qs.filter(condition)  # a common word: found while walking the list's ordering index
+    # A rarer one: its ids first, from the index, then the rows by id. As a plain condition the planner would
+    # often walk the ordering index anyway, expecting a page after a few rows, and read the whole table.
+    from django.contrib.postgres.expressions import ArraySubquery  # psycopg: PostgreSQL only
+
+    ids = ArraySubquery(qs.model._base_manager.filter(condition).order_by().values("pk"))
+    return qs.filter(IdAmong(F("pk"), ids))
+
+
+def _indexed_paths(model, fields) -> dict:
+    """{"pk": model, "site": Site, …}: the searched fields grouped by the table that holds them."""
+    out = {}
+    for name in fields:
+        if "__" in name:
+            relation, _ = name.split("__")  # one foreign key at most
+            out[relation] = model._meta.get_field(relation).related_model
+        else:
+            out["pk"] = model
+    return out
+
+
+# --- The migration operation ---
+
+
+def sqlite_document(row: str, columns) -> str:
+    """The indexed text of a row (`new`, `old` or a table name): each column followed by the sentinel."""
+    return " || ".join(f"coalesce({row}.\"{c}\", '') || {SENTINEL}" for c in columns)
+
+
+def sqlite_statements(table: str, columns) -> list[str]:
+    fts = fts_table(table)
+    cols = ", ".join(f'"{c}"' for c in columns)
+    quoted = f'"{table}"'
+    return [
+        f"CREATE VIRTUAL TABLE \"{fts}\" USING fts5(doc, content='', tokenize='trigram', detail='none')",
+        f'CREATE VIRTUAL TABLE "{fts}_vocab" USING fts5vocab("{fts}", \'row\')',
+        f'INSERT INTO "{fts}"(rowid, doc) SELECT id, {sqlite_document(quoted, columns)} FROM {quoted}',
+        f'CREATE TRIGGER "{fts}_insert" AFTER INSERT ON "{table}" BEGIN '
+        f'INSERT INTO "{fts}"(rowid, doc) VALUES (new.id, {sqlite_document("new", columns)}); END',
+        f'CREATE TRIGGER "{fts}_delete" AFTER DELETE ON "{table}" BEGIN '
+        f'INSERT INTO "{fts}"("{fts}", rowid, doc) VALUES (\'delete\', old.id, {sqlite_document("old", columns)}); '
+        "END",
+        f'CREATE TRIGGER "{fts}_update" AFTER UPDATE OF {cols} ON "{table}" BEGIN '
+        f'INSERT INTO "{fts}"("{fts}", rowid, doc) VALUES (\'delete\', old.id, {sqlite_document("old", columns)}); '
+        f'INSERT INTO "{fts}"(rowid, doc) VALUES (new.id, {sqlite_document("new", columns)}); END',
+    ]
+
+
+# The 1- and 2-character substrings of a text, for queries too short for trigrams.
+SHORT_GRAMS_FUNCTION = """
+CREATE OR REPLACE FUNCTION jiandu_short_grams(t text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (
+        SELECT substr(t, i, 1) AS g FROM generate_series(1, char_length(t)) AS i
+        UNION ALL
+        SELECT substr(t, i, 2) FROM generate_series(1, char_length(t) - 1) AS i
+    ) AS grams
+$$"""
+
+
+def postgresql_statements(table: str, columns) -> list[str]:
+    # UPPER(column::text) is what Django's icontains compares: the planner matches the index's expressions.
+    trigrams = [f'UPPER(("{c}")::text) gin_trgm_ops' for c in columns]
+    short = [f'jiandu_short_grams(UPPER(("{c}")::text))' for c in columns]
+    return [
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        SHORT_GRAMS_FUNCTION,
+        f'CREATE INDEX "{fts_table(table)}" ON "{table}" USING gin ({", ".join(trigrams + short)})',
+    ]
+
+
+def drop_statements(vendor: str, table: str) -> list[str]:
+    fts = fts_table(table)
+    if vendor == "sqlite":
+        return [
+            *(f'DROP TRIGGER IF EXISTS "{fts}_{event}"' for event in ("insert", "delete", "update")),
+            f'DROP TABLE IF EXISTS "{fts}_vocab"',
+            f'DROP TABLE IF EXISTS "{fts}"',
+        ]
+    return [f'DROP INDEX IF EXISTS "{fts}"']
+
+
+class SearchIndex(Operation):
+    """The keyword index of `table` over `columns` (see the module docstring); no change to the model state."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(self, table: str, columns):
+        self.table = table
+        self.columns = list(columns)
+
+    def deconstruct(self):
+        return self.__class__.__qualname__, [self.table, self.columns], {}
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def _run(self, schema_editor, statements):
+        for sql in statements:
+            schema_editor.execute(sql, params=None)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        vendor = schema_editor.connection.vendor
+        if vendor == "sqlite":
+            self._run(schema_editor, sqlite_statements(self.table, self.columns))
+        elif vendor == "postgresql":
+            self._run(schema_editor, postgresql_statements(self.table, self.columns))
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        vendor = schema_editor.connection.vendor
+        if vendor in ("sqlite", "postgresql"):
+            self._run(schema_editor, drop_statements(vendor, self.table))
+
+    def describe(self):
+        return f"Keyword search index on {self.table} ({', '.join(self.columns)})"
+
+    @property
+    def migration_name_fragment(self):
+        return f"search_{self.table}"
