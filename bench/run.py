@@ -1105,9 +1105,23 @@ def query_growth(clients: Clients, ctx: Ctx) -> list[tuple[str, int, int, str]]:
         check(resp, s)
         return len(cq.captured_queries)
 
+    from jiandu.activities.models import Activity
+
+    title = Activity.objects.filter(code=ctx.activity_code).values_list("title", flat=True).get()
     pairs = [
-        ("问题整改台账（1行 / 满页）", "leader", f"/problems/?q={ctx.problem_number}", "/problems/"),
-        ("监督检查活动台账（1行 / 满页）", "leader", f"/activities/?q={ctx.activity_code}", "/activities/"),
+        # the same keyword search: a whole number (one record) and its first characters (a full page)
+        (
+            "问题整改台账（1行 / 满页）",
+            "leader",
+            f"/problems/?q={ctx.problem_number}",
+            f"/problems/?q={ctx.problem_number[:7]}",
+        ),
+        (
+            "监督检查活动台账（1行 / 满页）",
+            "leader",
+            f"/activities/?q={ctx.activity_code}",
+            f"/activities/?q={title[:3]}",  # the first characters of its title
+        ),
         ("API 问题（page_size=1 / 100）", "leader", "/api/v1/problems/?page_size=1", "/api/v1/problems/?page_size=100"),
         (
             "API 活动（page_size=1 / 100）",
