@@ -346,6 +346,11 @@ class SearchIndex(Operation):
             self._run(schema_editor, sqlite_statements(self.table, self.columns))
         elif vendor == "postgresql":
             self._run(schema_editor, postgresql_statements(self.table, self.columns))
+        if vendor in ("sqlite", "postgresql"):
+            # The planner chooses between the index and the list's order from the statistics of the indexed
+            # expressions, which only ANALYZE gathers: without them PostgreSQL guesses 5,000 rows for any word and
+            # reads and sorts all 125,000 rows of a common one (2 s on a province's problems instead of 0.1 s).
+            schema_editor.execute(f'ANALYZE "{self.table}"', params=None)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         vendor = schema_editor.connection.vendor

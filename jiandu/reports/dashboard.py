@@ -167,6 +167,7 @@ class _Links:
 
     def __init__(self, scope: ReportScope):
         self.scope = scope
+        self.paths: dict[str, str] = {}  # a chart links a thousand bars to a few lists: each reversed once
 
     def __call__(self, name: str, *, period: tuple[date | None, date | None] | None = None, **extra) -> str:
         start, end = period if period is not None else self.scope.period
@@ -174,7 +175,8 @@ class _Links:
         pairs = [(k, v.isoformat()) for k, v in zip(names, (start, end), strict=True) if v]
         pairs += [("group", str(pk)) for pk in self.scope.group_ids or []]
         pairs += [(k, str(v)) for k, v in extra.items() if v not in (None, "")]
-        return f"{reverse(name)}?{urlencode(pairs)}" if pairs else reverse(name)
+        path = self.paths.get(name) or self.paths.setdefault(name, reverse(name))
+        return f"{path}?{urlencode(pairs)}" if pairs else path
 
 
 def _n(value: int, unit: str) -> str:
@@ -299,9 +301,7 @@ def _sampling_section(link, by_type) -> Section:
     )
 
 
-def _hotline_section(link, cards) -> Section:
-    done = sum(c.done for c in cards)
-    connected = sum(c.connected for c in cards)
+def _hotline_section(link, done: int, connected: int) -> Section:
     rate = round(100 * connected / done, 1) if done else None
     url = "hotline:call_list"
     return Section(
@@ -500,6 +500,7 @@ class _Records:
     problem_weeks: list = field(default_factory=list)
     problem_groups: list = field(default_factory=list)
     board: list = field(default_factory=list)  # every responsible org with open problems, the most overdue first
+    calls: tuple[int, int] | None = None  # test calls done, connected
 
 
 def _records(user, scope: ReportScope, on: date) -> _Records:
@@ -522,6 +523,9 @@ def _records(user, scope: ReportScope, on: date) -> _Records:
         r.problem_weeks = problems.problem_counts(user, by="week", **period)
         r.problem_groups = problems.problem_counts(user, by="group", **period)
         r.board = problems.open_by_responsible_org(user, on=on, **period)
+    if can(user, "view", TestCall):
+        cards = hotline.test_call_scorecard(user, period=scope.period, groups=scope.group_ids)
+        r.calls = (sum(c.done for c in cards), sum(c.connected for c in cards))
     return r
 
 
@@ -537,7 +541,7 @@ def _records_per_group(user, scope: ReportScope, on: date) -> _Records:
     ids = scope.group_ids
     if ids is None:
         ids = list(Org.objects.filter(kind=OrgKind.GROUP).order_by("pk").values_list("pk", flat=True))
-    show = {m: can(user, "view", m) for m in (Activity, Document, Problem)}
+    show = {m: can(user, "view", m) for m in (Activity, Document, Problem, TestCall)}
 
     def compute(missing: list[int]) -> dict[int, dict]:
         # Every group of the province missing (a cold cache): read the tables whole rather than by a list of 200
@@ -547,7 +551,11 @@ def _records_per_group(user, scope: ReportScope, on: date) -> _Records:
         acts = activities.dashboard_by_group(user, **period) if show[Activity] else {}
         docs = documents.dashboard_by_group(user, **period) if show[Document] else {}
         probs = problems.dashboard_by_group(user, on=on, **period) if show[Problem] else {}
-        return {g: (acts.get(g), docs.get(g), probs.get(g)) for g in missing}
+        calls = {}
+        if show[TestCall]:
+            totals = hotline.test_call_totals(user, by="group", period=scope.period, groups=period["groups"])
+            calls = {g: (t.done, t.connected) for g, t in totals.items()}
+        return {g: (acts.get(g), docs.get(g), probs.get(g), calls.get(g)) for g in missing}
 
     parts = (user.pk, scope.date_from, scope.date_to, on)
     per_group = freshness.cached_per_group("dashboard-group", parts, compute, ids)
@@ -564,8 +572,11 @@ def _records_per_group(user, scope: ReportScope, on: date) -> _Records:
     def add(into: dict, key, n: int) -> None:
         into[key] = into.get(key, 0) + n
 
+    done = connected = 0
     for g, part in per_group.items():
-        acts, docs, probs = part or (None, None, None)
+        acts, docs, probs, calls = part or (None, None, None, None)
+        if calls:
+            done, connected = done + calls[0], connected + calls[1]
         if acts:
             for method, (n, d) in acts["methods"].items():
                 total = methods.setdefault(method, [0, 0])
@@ -629,6 +640,8 @@ def _records_per_group(user, scope: ReportScope, on: date) -> _Records:
         ]
         r.document_weeks = week_rows(weeks["documents"])
         r.document_groups = group_rows(groups["documents"])
+    if show[TestCall]:
+        r.calls = (done, connected)
     if show[Problem]:
         r.summary = problems.ProblemSummary(**summary)
         r.problem_weeks = week_rows(weeks["problems"])
@@ -688,9 +701,8 @@ def _dashboard(user, scope: ReportScope, on: date) -> Dashboard:
     if can(user, "view", Check):
         by_type = sampling.sites_checked(user, by="site_type", period=scope.period, groups=scope.group_ids)
         sections.append(_sampling_section(link, by_type))
-    if can(user, "view", TestCall):
-        cards = hotline.test_call_scorecard(user, period=scope.period, groups=scope.group_ids)
-        sections.append(_hotline_section(link, cards))
+    if rec.calls is not None:
+        sections.append(_hotline_section(link, *rec.calls))
     reported = _reported(user, scope, as_of) if can(user, "view", DataSet) else None
 
     charts["weekly"] = _weekly_chart(scope, link, weekly)
