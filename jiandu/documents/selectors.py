@@ -385,6 +385,16 @@ def with_recipient_warnings(rows, *, on: date | None = None) -> list:
 COUNT_BY = ("group", "kind", "month", "status", "week")
 
 
+def _sent_in(user, date_from: date | None, date_to: date | None, groups) -> QuerySet:
+    """Sent documents one may see, issued in the period, within a report's groups: what every count counts."""
+    qs = within_groups(visible_to(user, Document).exclude(status=DocumentStatus.DRAFT), groups)
+    if date_from:
+        qs = qs.filter(issued_on__gte=date_from)
+    if date_to:
+        qs = qs.filter(issued_on__lte=date_to)
+    return qs
+
+
 def document_counts(
     user, *, by: str, date_from: date | None = None, date_to: date | None = None, groups=None
 ) -> list[dict]:
@@ -393,11 +403,7 @@ def document_counts(
     week of the issue date (key: the Monday, ISO)."""
     if by not in COUNT_BY:
         raise ValueError(f"by must be one of {COUNT_BY}")
-    qs = within_groups(visible_to(user, Document).exclude(status=DocumentStatus.DRAFT), groups)
-    if date_from:
-        qs = qs.filter(issued_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(issued_on__lte=date_to)
+    qs = _sent_in(user, date_from, date_to, groups)
     qs = qs.order_by()
     if by == "group":
         rows = qs.values("group_id", "group__name", "group__path").annotate(n=Count("id")).order_by("group__path")
@@ -418,11 +424,7 @@ def kind_counts_by_group(
 ) -> dict[int, dict[str, int]]:
     """Sent documents one may see, issued in the period, per group and kind (the monthly table's 份数 by kind).
     One grouped query: {group id: {kind: n}}."""
-    qs = within_groups(visible_to(user, Document).exclude(status=DocumentStatus.DRAFT), groups)
-    if date_from:
-        qs = qs.filter(issued_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(issued_on__lte=date_to)
+    qs = _sent_in(user, date_from, date_to, groups)
     out: dict[int, dict[str, int]] = {}
     for group_id, kind, n in qs.order_by().values_list("group_id", "kind").annotate(n=Count("id")):
         out.setdefault(group_id, {})[kind] = n
@@ -680,15 +682,9 @@ def dashboard_by_group(
     """The dashboard's document figures of each group at once (sent documents one may see, issued in the period)
     — reports.dashboard keeps them per group and sums them over a scope: {group id: {"kinds": {kind: n},
     "weeks": {Monday (ISO): n}}}, as document_counts(by="kind"/"week") give them for one group. Two queries."""
-    qs = within_groups(visible_to(user, Document).exclude(status=DocumentStatus.DRAFT), groups)
-    if date_from:
-        qs = qs.filter(issued_on__gte=date_from)
-    if date_to:
-        qs = qs.filter(issued_on__lte=date_to)
-    qs = qs.order_by()
-    out: dict[int, dict] = {}
-    for group_id, kind, n in qs.values_list("group_id", "kind").annotate(n=Count("id")):
-        out.setdefault(group_id, {"kinds": {}, "weeks": {}})["kinds"][kind] = n
+    kinds = kind_counts_by_group(user, date_from=date_from, date_to=date_to, groups=groups)
+    out: dict[int, dict] = {g: {"kinds": k, "weeks": {}} for g, k in kinds.items()}
+    qs = _sent_in(user, date_from, date_to, groups).order_by()
     for group_id, day, n in qs.values_list("group_id", "issued_on").annotate(n=Count("id")):
         weeks = out.setdefault(group_id, {"kinds": {}, "weeks": {}})["weeks"]
         key = buckets.monday(day).isoformat()

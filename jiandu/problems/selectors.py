@@ -393,17 +393,25 @@ def problem_summary(
     """The headline figures of the problems one may see registered in the period, in one query; each has the
     list filter that shows the same records (status=closed / unclosed, warning=red, urged=1)."""
     qs = within_groups(problems_for(user, date_from=date_from, date_to=date_to), groups).order_by()
-    agg = qs.aggregate(
-        found=Count("id"),
-        closed=Count("id", filter=Q(status=ProblemStatus.CLOSED)),
-        open=Count("id", filter=OPEN_Q),
-        red=Count("id", filter=warning_filter(Warning.RED, on=on)),
-        yellow=Count("id", filter=warning_filter(Warning.YELLOW, on=on)),
-        green=Count("id", filter=warning_filter(Warning.GREEN, on=on)),
-        urges=Sum("urge_count"),
-        urged=Count("id", filter=Q(urge_count__gt=0)),
-    )
+    agg = qs.aggregate(**_summary_counts(on))
     return ProblemSummary(**{k: v or 0 for k, v in agg.items()})
+
+
+def _colour_counts(on: date | None) -> dict:
+    """The problems of each warning colour as of `on` (red, yellow, green), as aggregates."""
+    return {c.value: Count("id", filter=warning_filter(c, on=on)) for c in (Warning.RED, Warning.YELLOW, Warning.GREEN)}
+
+
+def _summary_counts(on: date | None) -> dict:
+    """The fields of ProblemSummary as aggregates (problem_summary, dashboard_by_group)."""
+    return {
+        "found": Count("id"),
+        "closed": Count("id", filter=Q(status=ProblemStatus.CLOSED)),
+        "open": Count("id", filter=OPEN_Q),
+        **_colour_counts(on),
+        "urges": Sum("urge_count"),
+        "urged": Count("id", filter=Q(urge_count__gt=0)),
+    }
 
 
 def dashboard_by_group(
@@ -422,15 +430,7 @@ def dashboard_by_group(
     def of(group_id: int) -> dict:
         return out.setdefault(group_id, {"summary": ProblemSummary(), "weeks": {}, "board": {}})
 
-    colours = (Warning.RED, Warning.YELLOW, Warning.GREEN)
-    summaries = qs.values("g").annotate(
-        found=Count("id"),
-        closed=Count("id", filter=Q(status=ProblemStatus.CLOSED)),
-        open=Count("id", filter=OPEN_Q),
-        **{c.value: Count("id", filter=warning_filter(c, on=on)) for c in colours},
-        urges=Sum("urge_count"),
-        urged=Count("id", filter=Q(urge_count__gt=0)),
-    )
+    summaries = qs.values("g").annotate(**_summary_counts(on))
     for r in summaries:
         group_id = r.pop("g")
         of(group_id)["summary"] = ProblemSummary(**{k: v or 0 for k, v in r.items()})
@@ -443,7 +443,7 @@ def dashboard_by_group(
         qs.filter(OPEN_Q)
         .annotate(org=buckets.scanned("responsible_org_id"))
         .values("g", "org")
-        .annotate(open=Count("id"), **{c.value: Count("id", filter=warning_filter(c, on=on)) for c in colours})
+        .annotate(open=Count("id"), **_colour_counts(on))
     )
     for r in board:
         of(r["g"])["board"][r["org"]] = {k: r[k] for k in ("open", "red", "yellow", "green")}
@@ -458,8 +458,7 @@ def open_by_responsible_org(
     the most overdue first. One query."""
     qs = within_groups(problems_for(user, date_from=date_from, date_to=date_to), groups).filter(OPEN_Q).order_by()
     rows = qs.values("responsible_org_id", "responsible_org__name", "responsible_org__path").annotate(
-        open=Count("id"),
-        **{c.value: Count("id", filter=warning_filter(c, on=on)) for c in (Warning.RED, Warning.YELLOW, Warning.GREEN)},
+        open=Count("id"), **_colour_counts(on)
     )
     rows = sorted(rows, key=lambda r: (-r["red"], -r["yellow"], r["responsible_org__path"]))
     return [

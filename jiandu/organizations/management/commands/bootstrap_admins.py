@@ -63,7 +63,7 @@ class Command(BaseCommand):
         return f"使用已有的委机关「{result.org_name}」（编码 {result.org_code}）。"
 
     def _show_plan(self, result):
-        self.stdout.write("演习（--dry-run），未写入任何内容。")
+        self.stdout.write("预演（--dry-run），未写入任何内容。")
         self.stdout.write(self._org_line(result, done=False))
         self.stdout.write("将创建以下管理员账号，各授予一个角色，随机初始密码在正式执行时显示：")
         self._table(result, headers=("角色", "用户名", "姓名"), cells=lambda a: (a.username, a.full_name))
