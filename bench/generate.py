@@ -1361,6 +1361,20 @@ def recreate_indexes(indexes: list[tuple[str, str]]) -> None:
     log(f"indexes: {len(indexes)} built in {time.perf_counter() - t:.1f} s")
 
 
+def vacuum() -> None:
+    """PostgreSQL: VACUUM the loaded tables, as autovacuum would after a bulk load where it runs (it is off on
+    some machines, this one included). Without it no page is marked all-visible, so no index-only scan: an index
+    that holds every column a query needs still reads the table (a group's topics: 35 ms instead of a few)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    t = time.perf_counter()
+    with connection.cursor() as c:
+        c.execute("VACUUM")
+    log(f"vacuum: {time.perf_counter() - t:.1f} s")
+
+
 def build_totals() -> None:
     """The pre-aggregated reported figures (stats.totals), as set_values keeps them for values entered in the app."""
     from django.db import connection
@@ -1402,6 +1416,7 @@ def main() -> None:
     build(args.scale, args.seed)
     recreate_indexes(indexes)
     build_totals()
+    vacuum()
     total = time.perf_counter() - t0
     rows = sum(n for _, n, _ in RESULTS)
     log(f"total: {rows:,} rows in {total:.1f} s ({rows / total:,.0f} rows/s overall, migrate included)")

@@ -1714,6 +1714,8 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
+    import config.wsgi  # noqa: F401  (the server's start-up, garbage collector settings included)
+
     t_start = time.perf_counter()
     started = datetime.now(UTC)
     command = "bench/run " + shlex.join(sys.argv[1:])

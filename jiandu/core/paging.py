@@ -12,9 +12,20 @@ from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
+ANY_ORDER = "jiandu_count_in_any_order"
+
 
 def count_cap() -> int:
     return settings.JIANDU_LIST_COUNT_CAP
+
+
+def count_in_any_order(qs: QuerySet) -> QuerySet:
+    """`qs`, marked so that the list's capped count may read its rows in any order: for a filter whose own index
+    finds cap + 1 matching rows sooner than walking the list's order does (a common word of a keyword search).
+    The mark is kept by the querysets derived from `qs` (Django copies a query's attributes when it chains)."""
+    qs = qs.all()
+    setattr(qs.query, ANY_ORDER, True)
+    return qs
 
 
 class Paginator(DjangoPaginator):
@@ -22,9 +33,16 @@ class Paginator(DjangoPaginator):
     def _counted(self) -> tuple[int, bool]:
         cap = count_cap()
         items = self.object_list
+        if not isinstance(items, QuerySet):
+            n = len(items)
+            return min(n, cap), n > cap
         # The list's own order stays in the counting subquery: the database walks the same index as the page
-        # (newest first) and stops at cap + 1, instead of scanning from the oldest rows that a period excludes.
-        n = items.values("pk")[: cap + 1].count() if isinstance(items, QuerySet) else len(items)
+        # (newest first) and stops at cap + 1, instead of scanning from the oldest rows that a period excludes;
+        # unless the filters said an index of theirs finds the rows sooner (count_in_any_order).
+        ids = items.values("pk")
+        if getattr(items.query, ANY_ORDER, False):
+            ids = ids.order_by()
+        n = ids[: cap + 1].count()
         return min(n, cap), n > cap
 
     @property

@@ -31,6 +31,8 @@ from django.db.models import BooleanField, F, Q, QuerySet
 from django.db.models.expressions import Expression, RawSQL
 from django.db.models.lookups import In
 
+from . import paging
+
 SENTINEL = "char(1, 1)"  # after every column's text in the SQLite index: every character starts a trigram
 # SQLite: how the rows are found depends on how many the index proposes. Up to DENSE, the database reads just
 # those rows and sorts them (cost grows with their number); beyond, it walks the list's ordering index and keeps
@@ -187,20 +189,21 @@ class IdAmong(Expression):
         return f"{column} = ANY({array})", [*column_params, *array_params]
 
 
-def _postgresql_condition(model, q: str, fields, exact) -> Q:
-    """Over one table's own columns, a condition its search index answers: the lookups themselves from 3
-    characters (the trigram index serves LIKE and =); below, the short substrings, unless the planner expects
-    a common word (more than DENSE rows): then the lookups, tried while walking the list's ordering index (a
-    row's substrings are costly to compute, LIKE is not)."""
+def _postgresql_condition(model, q: str, fields, exact) -> tuple[Q, Q]:
+    """Over one table's own columns, a condition its search index answers, and the condition whose planned rows
+    tell how common the word is: the lookups themselves from 3 characters (the trigram index serves LIKE and =);
+    below, the short substrings, joined by the lookups when the planner expects a common word (more than DENSE
+    rows): walking the list's ordering index, PostgreSQL then tries the cheaper LIKE first and computes a
+    row's substrings only when it contains the word; counting, it reads the rows from the index."""
     lookups = _lookups(q, fields, exact)
     if len(q) >= 3:
-        return lookups
+        return lookups, lookups
     condition = Q()
     for name in fields:
         condition |= Q(ShortGrams(name, q))
     for name in exact:
         condition |= Q(ShortGrams(name, q)) & Q(**{f"{name}__iexact": q})
-    return lookups if _planned_rows(model, condition) > DENSE else condition
+    return (lookups & condition if _planned_rows(model, condition) > DENSE else condition), condition
 
 
 def _planned_rows(model, condition: Q) -> float:
@@ -224,21 +227,26 @@ def _postgresql(qs: QuerySet, q: str, fields, exact) -> QuerySet:
         for name in names:
             path, _, column = name.rpartition("__")
             by_path.setdefault(path, ([], []))[kind].append(column)
-    condition = Q()
+    condition = planning = Q()
     for path, (names, exact_names) in by_path.items():
         if not path:
-            condition |= _postgresql_condition(qs.model, q, names, exact_names)
+            own, estimated = _postgresql_condition(qs.model, q, names, exact_names)
+            condition, planning = condition | own, planning | estimated
             continue
         related = qs.model._meta.get_field(path).related_model
-        ids = related._base_manager.filter(_postgresql_condition(related, q, names, exact_names))
+        ids = related._base_manager.filter(_postgresql_condition(related, q, names, exact_names)[0])
         ids = ids.order_by().values("pk")
         found = list(ids[: MAX_RELATED_IDS + 1].values_list("pk", flat=True))
         if found:
-            condition |= Q(**{f"{path}__in": found if len(found) <= MAX_RELATED_IDS else ids})
+            among = Q(**{f"{path}__in": found if len(found) <= MAX_RELATED_IDS else ids})
+            condition, planning = condition | among, planning | among
     if not condition:
         return qs.none()
-    if _planned_rows(qs.model, condition) > DENSE:
-        return qs.filter(condition)  # a common word: found while walking the list's ordering index
+    if _planned_rows(qs.model, planning) > DENSE:
+        # A common word: a page is found while walking the list's ordering index (its rows come early), but the
+        # capped count is quicker from the search index (walking in order, 10,000 of 125,000 matches: 160 ms;
+        # from the index: 30 ms).
+        return paging.count_in_any_order(qs.filter(condition))
     # A rarer one: its ids first, from the index, then the rows by id. As a plain condition the planner would
     # often walk the ordering index anyway, expecting a page after a few rows, and read the whole table.
     from django.contrib.postgres.expressions import ArraySubquery  # psycopg: PostgreSQL only

@@ -251,3 +251,9 @@ def group_staff(group: Org, *roles: str) -> QuerySet:
     from .enums import GROUP_ROLES
 
     return User.objects.filter(is_active=True, grants__role__in=roles or GROUP_ROLES, grants__org=group).distinct()
+
+
+def every_group_id() -> list[int]:
+    """The ids of every group of the province, in id order: the parts of a commission viewer's figures that are
+    counted and cached per group (core.freshness.cached_sum). Not a visibility rule: callers see every group."""
+    return list(Org.objects.filter(kind=OrgKind.GROUP).order_by("pk").values_list("pk", flat=True))

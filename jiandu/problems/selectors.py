@@ -7,7 +7,7 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from jiandu.core import buckets
+from jiandu.core import buckets, freshness
 from jiandu.core.access import can, in_subtrees, principal, visible_to, within_groups
 from jiandu.core.cn import cn_week
 from jiandu.core.deadlines import Warning, days_overdue, today, warning_for, warning_q
@@ -65,6 +65,33 @@ def warning_counts(qs: QuerySet, *, on: date | None = None) -> dict[str, int]:
         **{c: Count("pk", filter=warning_filter(c, on=on)) for c in WARNING_FILTERS},
     )
     return {c: agg[c] for c in WARNING_FILTERS}
+
+
+def warning_chips(user, filters: "ProblemFilters", key) -> dict[str, int]:
+    """The list's colour chips: how many of the filtered problems (the colour filter aside) per colour, cached
+    until a write (core.freshness) under `key` (the filters as the request gave them) and the day. A commission
+    viewer's are counted per group and summed (freshness.cached_sum): a write anywhere in the province would
+    otherwise have the million problems counted again; this way only the written group's are. Commission
+    roles see every problem, so these counts serve every commission viewer."""
+    base = apply_filters(user, filters, without_warning=True)
+    if not principal(user).has(*COMMISSION_ROLES):
+        return freshness.cached("problem-chips", (user.pk, key, today()), lambda: warning_counts(base))
+    from jiandu.organizations.selectors import every_group_id
+
+    ids = every_group_id()
+
+    def compute(missing: list[int]) -> dict[int, dict]:
+        qs = base if len(missing) == len(ids) else within_groups(base, missing)
+        rows = (
+            qs.order_by()
+            .annotate(g=buckets.scanned("group_id"))  # SQLite: read the rows, not a million through the index
+            .values("g")
+            .annotate(**{c: Count("pk", filter=warning_filter(c)) for c in WARNING_FILTERS})
+        )
+        return {r["g"]: {c: r[c] for c in WARNING_FILTERS if r[c]} for r in rows}
+
+    total = freshness.cached_sum("problem-chips-group", ("commission", key, today()), compute, ids)
+    return {c: total.get(c, 0) for c in WARNING_FILTERS}
 
 
 # --- Filters shared by the list, the export, the bulk action and the API ---

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jiandu.core import exports, freshness
+from jiandu.core import exports
 from jiandu.core.access import access, can, principal, require, visible_to
-from jiandu.core.deadlines import Warning, today
+from jiandu.core.deadlines import Warning
 from jiandu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiandu.core.forms import show_error
 from jiandu.core.paging import Paginator
@@ -77,15 +77,8 @@ def problem_list(request):
     qs = selectors.apply_filters(request.user, filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_warnings(page.object_list)
-    chips_base = selectors.apply_filters(request.user, filters, without_warning=True)
     chip_params = [(k, v) for k, v in _params(request) if k != "warning"]
-    # Counting colours goes over every filtered record (a million for the commission): cached per viewer,
-    # filters and day until a write (jiandu.core.freshness).
-    counts = freshness.cached(
-        "problem-chips",
-        (request.user.pk, sorted(chip_params), today()),
-        lambda: selectors.warning_counts(chips_base),
-    )
+    counts = selectors.warning_chips(request.user, filters, sorted(chip_params))
     chips = [
         {
             "colour": c,

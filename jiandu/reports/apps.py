@@ -7,4 +7,4 @@ class ReportsConfig(AppConfig):
     verbose_name = "统计报表"
 
     def ready(self):
-        from . import access  # noqa: F401  (registers the access policy of reports and briefings)
+        from . import access, dashboard  # noqa: F401  (the access policy of reports and briefings; a daily job)

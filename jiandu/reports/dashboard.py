@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -30,6 +31,7 @@ from jiandu.core import freshness
 from jiandu.core.access import can, principal, visible_to, within_groups
 from jiandu.core.cn import cn_amount, cn_date, cn_week
 from jiandu.core.deadlines import today
+from jiandu.core.jobs import register_daily
 from jiandu.documents import selectors as documents
 from jiandu.documents.models import Document
 from jiandu.hotline import selectors as hotline
@@ -334,40 +336,48 @@ def _reported(user, scope, as_of) -> list[Reported]:
         qs = qs.filter(start_date__lte=scope.date_to)
     if scope.date_from:
         qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=scope.date_from))
-    members = DataSetIndicator.objects.select_related("indicator").order_by("sort_order", "id")
+    # plain values: a province has 200 data sets of ~20 indicators each (model instances cost 70 ms)
     datasets = list(
-        qs.select_related("group")
-        .prefetch_related(Prefetch("members", queryset=members))
-        .order_by("group__sort_order", "group__path", "name")
+        qs.order_by("group__sort_order", "group__path", "name").values_list(
+            "pk", "name", "group__short_name", "group__name"
+        )
     )
-    codes = sorted({m.indicator.code for d in datasets for m in d.members.all()})
+    members: dict[int, list[tuple]] = {}
+    rows = (
+        DataSetIndicator.objects.filter(dataset_id__in=[d[0] for d in datasets])
+        .order_by("sort_order", "id")
+        .values_list("dataset_id", "indicator_id", "indicator__code", "indicator__name", "indicator__unit",
+                     "indicator__wording")
+    )  # fmt: skip
+    for dataset_id, *indicator in rows:
+        members.setdefault(dataset_id, []).append(indicator)
+    codes = sorted({m[1] for ms in members.values() for m in ms})
     if not codes:
         return []
     totals = stats.reported_totals(user, codes, as_of, groups=scope.group_ids)
     # An indicator is summed over every data set in scope, so it is one row however many data sets (of however
     # many groups) report it; the row opens the first data set's pivot.
     sharing: dict[str, int] = {}
-    for d in datasets:
-        for m in d.members.all():
-            sharing[m.indicator.code] = sharing.get(m.indicator.code, 0) + 1
+    for ms in members.values():
+        for m in ms:
+            sharing[m[1]] = sharing.get(m[1], 0) + 1
     out, seen = [], set()
-    for d in datasets:
-        for m in d.members.all():
-            ind = m.indicator
-            value = totals.get(ind.code)
-            if value is None or ind.code in seen:
+    for dataset_id, name, group_short, group_name in datasets:
+        for indicator_id, code, indicator, unit, wording in members.get(dataset_id, ()):
+            value = totals.get(code)
+            if value is None or code in seen:
                 continue
-            seen.add(ind.code)
-            shared = sharing[ind.code] > 1
+            seen.add(code)
+            shared = sharing[code] > 1
             out.append(
                 Reported(
-                    dataset=f"{d.name}等{sharing[ind.code]}个数据集" if shared else d.name,
-                    indicator=ind.name,
-                    unit=ind.unit,
+                    dataset=f"{name}等{sharing[code]}个数据集" if shared else name,
+                    indicator=indicator,
+                    unit=unit,
                     value=value,
-                    text=cn_amount(value, ind.unit, mode=ind.wording, exact_below=100_000),
-                    url=f"{reverse('stats:pivot', args=[d.pk])}?{urlencode({'indicator': ind.pk})}",
-                    group="" if shared or not d.group else d.group.display_name,
+                    text=cn_amount(value, unit, mode=wording, exact_below=100_000),
+                    url=f"{reverse('stats:pivot', args=[dataset_id])}?{urlencode({'indicator': indicator_id})}",
+                    group="" if shared else (group_short or group_name or ""),
                 )
             )
     return out
@@ -483,6 +493,31 @@ def dashboard(user, scope: ReportScope, *, on: date | None = None) -> Dashboard:
     return board
 
 
+@register_daily("reports.warm_dashboards")
+def warm_dashboards(day: date) -> dict:
+    """Each commission viewer's dashboard of the day, over all time and this year, read before anyone looks:
+    read cold, a province's figures take seconds; the parts they share (_records_per_group) are read for the
+    first viewer and only summed for the others. Its name sorts after the other daily jobs, so the day's
+    colours and escalations are in. Worth it only where the cache is shared by every process (Redis): the
+    embedded default keeps a cache per process, which this job's process would fill for itself alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from jiandu.organizations.models import User
+
+    from .scope import parse_scope
+
+    if isinstance(caches["default"], LocMemCache) or not getattr(settings, "JIANDU_FIGURE_CACHE", True):
+        return {"skipped": "缓存不在进程间共享"}
+    viewers = User.objects.filter(is_active=True, grants__role__in=COMMISSION_ROLES).distinct().order_by("pk")
+    n = 0
+    for user in viewers:
+        for params in ({}, {"preset": "year"}):
+            dashboard(user, parse_scope(user, params), on=day)
+            n += 1
+    return {"dashboards": n}
+
+
 @dataclass
 class _Records:
     """The figures of the big tables (activities, documents, problems) over a scope, as the sections and charts
@@ -529,18 +564,45 @@ def _records(user, scope: ReportScope, on: date) -> _Records:
     return r
 
 
+def _flat(group_id: int, acts, docs, probs, calls) -> dict:
+    """One group's dashboard figures as the flat {key: number} dict that freshness.cached_sum adds up: keys are
+    tuples whose first item says what is counted."""
+    out: dict = {}
+    if acts:
+        for method, (n, d) in acts["methods"].items():
+            out["method", method, 0] = n
+            out["method", method, 1] = d
+        out["group", "activities", group_id] = sum(n for n, _d in acts["methods"].values())
+        out.update({("topic", t): n for t, n in acts["topics"].items()})
+        out.update({("week", "activities", k): n for k, n in acts["weeks"].items()})
+        out["stationed_days",] = acts["stationed_days"]
+    if docs:
+        out.update({("kind", k): n for k, n in docs["kinds"].items()})
+        out["group", "documents", group_id] = sum(docs["kinds"].values())
+        out.update({("week", "documents", k): n for k, n in docs["weeks"].items()})
+    if probs:
+        out.update({("summary", k): v for k, v in asdict(probs["summary"]).items()})
+        out["group", "problems", group_id] = probs["summary"].found
+        out.update({("week", "problems", k): n for k, n in probs["weeks"].items()})
+        for org_id, colours in probs["board"].items():
+            out.update({("board", org_id, c): n for c, n in colours.items()})
+    if calls:
+        out["calls", "done"], out["calls", "connected"] = calls
+    return {k: n for k, n in out.items() if n}
+
+
 def _records_per_group(user, scope: ReportScope, on: date) -> _Records:
     """The same figures for a commission viewer, whose scope is many groups (the province: 200): read per group by
-    the modules' grouped selectors, kept per group (jiandu.core.freshness.cached_per_group) and summed here — after
+    the modules' grouped selectors, kept per group and summed (jiandu.core.freshness.cached_sum) — after
     a write in one group only that group's figures are read again, not the province's million records."""
     from jiandu.activities.models import Topic
     from jiandu.documents.enums import DocumentKind
-    from jiandu.organizations.enums import OrgKind
     from jiandu.organizations.models import Org
+    from jiandu.organizations.selectors import every_group_id
 
     ids = scope.group_ids
     if ids is None:
-        ids = list(Org.objects.filter(kind=OrgKind.GROUP).order_by("pk").values_list("pk", flat=True))
+        ids = every_group_id()
     show = {m: can(user, "view", m) for m in (Activity, Document, Problem, TestCall)}
 
     def compute(missing: list[int]) -> dict[int, dict]:
@@ -555,10 +617,13 @@ def _records_per_group(user, scope: ReportScope, on: date) -> _Records:
         if show[TestCall]:
             totals = hotline.test_call_totals(user, by="group", period=scope.period, groups=period["groups"])
             calls = {g: (t.done, t.connected) for g, t in totals.items()}
-        return {g: (acts.get(g), docs.get(g), probs.get(g), calls.get(g)) for g in missing}
+        return {g: _flat(g, acts.get(g), docs.get(g), probs.get(g), calls.get(g)) for g in missing}
 
-    parts = (user.pk, scope.date_from, scope.date_to, on)
-    per_group = freshness.cached_per_group("dashboard-group", parts, compute, ids)
+    # Commission roles see every business record (core.access.scope_business): their figures depend on which
+    # modules they may view, not on who they are — one set of parts serves every commission viewer. Kept a day:
+    # the counters make them fresh, and the daily job (warm_dashboards) reads them before the first viewer.
+    parts = ("commission", tuple(show.values()), scope.date_from, scope.date_to, on)
+    total = freshness.cached_sum("dashboard-group", parts, compute, ids, timeout=freshness.DAY)
 
     methods: dict[str, list[int]] = {}
     topics: dict[int, int] = {}
@@ -567,43 +632,27 @@ def _records_per_group(user, scope: ReportScope, on: date) -> _Records:
     weeks = {"activities": {}, "documents": {}, "problems": {}}
     groups = {"activities": {}, "documents": {}, "problems": {}}
     summary = dict.fromkeys(("found", "closed", "open", "red", "yellow", "green", "urges", "urged"), 0)
-    days = 0
-
-    def add(into: dict, key, n: int) -> None:
-        into[key] = into.get(key, 0) + n
-
-    done = connected = 0
-    for g, part in per_group.items():
-        acts, docs, probs, calls = part or (None, None, None, None)
-        if calls:
-            done, connected = done + calls[0], connected + calls[1]
-        if acts:
-            for method, (n, d) in acts["methods"].items():
-                total = methods.setdefault(method, [0, 0])
-                total[0] += n
-                total[1] += d
-                add(groups["activities"], g, n)
-            for topic_id, n in acts["topics"].items():
-                add(topics, topic_id, n)
-            for key, n in acts["weeks"].items():
-                add(weeks["activities"], key, n)
-            days += acts["stationed_days"]
-        if docs:
-            for kind, n in docs["kinds"].items():
-                add(kinds, kind, n)
-                add(groups["documents"], g, n)
-            for key, n in docs["weeks"].items():
-                add(weeks["documents"], key, n)
-        if probs:
-            for k in summary:
-                summary[k] += getattr(probs["summary"], k)
-            add(groups["problems"], g, probs["summary"].found)
-            for key, n in probs["weeks"].items():
-                add(weeks["problems"], key, n)
-            for org_id, colours in probs["board"].items():
-                row = board.setdefault(org_id, dict.fromkeys(colours, 0))
-                for c, n in colours.items():
-                    row[c] += n
+    days = done = connected = 0
+    for key, n in total.items():
+        kind, *rest = key
+        if kind == "method":
+            methods.setdefault(rest[0], [0, 0])[rest[1]] = n
+        elif kind == "topic":
+            topics[rest[0]] = n
+        elif kind == "kind":
+            kinds[rest[0]] = n
+        elif kind == "week":
+            weeks[rest[0]][rest[1]] = n
+        elif kind == "group":
+            groups[rest[0]][rest[1]] = n
+        elif kind == "summary":
+            summary[rest[0]] = n
+        elif kind == "board":
+            board.setdefault(rest[0], dict.fromkeys(("open", "red", "yellow", "green"), 0))[rest[1]] = n
+        elif kind == "stationed_days":
+            days = n
+        elif kind == "calls":
+            done, connected = (n, connected) if rest[0] == "done" else (done, n)
 
     names = {
         pk: (name, short)

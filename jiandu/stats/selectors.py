@@ -14,6 +14,7 @@ from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from jiandu.core import buckets
 from jiandu.core.access import principal, visible_to, within_groups
 from jiandu.core.deadlines import warning_for
 from jiandu.organizations.models import PATH_SEGMENT, Org
@@ -229,8 +230,13 @@ def _current_totals(user, as_of: date, groups, indicator_ids=None):
     """The pre-aggregated rows (stats.totals) of the data sets in scope as of the day: one per data set and
     indicator, its last period ending on or before `as_of`. Only for a viewer who sees every value of them."""
     datasets = within_groups(visible_to(user, DataSet), groups)
-    qs = Total.objects.filter(dataset_id__in=datasets.values("pk"), end_date__lte=as_of).filter(
-        Q(next_end__isnull=True) | Q(next_end__gt=as_of)
+    # The data sets by an expression (buckets.scanned): otherwise SQLite reads every period of each data set and
+    # indicator through the unique index (500,000 rows for a province) rather than the current ones through
+    # (next_end, end_date).
+    qs = (
+        Total.objects.annotate(ds=buckets.scanned("dataset_id"))
+        .filter(ds__in=datasets.values("pk"), end_date__lte=as_of)
+        .filter(Q(next_end__isnull=True) | Q(next_end__gt=as_of))
     )
     if indicator_ids is not None:
         qs = qs.filter(indicator_id__in=list(indicator_ids))

@@ -87,6 +87,63 @@ def test_cached_value_is_recomputed_only_after_a_write(tree, group_member, djang
     assert freshness.cached("t", ("x",), compute, groups=[tree["wjw_group"].pk]) == {"n": 3}
 
 
+GROUPS = [900_001 + i for i in range(8)]  # counters need no org: a group id is only a key here
+
+
+def test_a_cached_sum_is_mended_after_a_write_in_one_group(db, django_assert_num_queries):
+    figures = {g: {("n",): 1, ("of", g): g} for g in GROUPS}
+    asked = []
+
+    def compute(ids):
+        asked.append(list(ids))
+        return {g: dict(figures[g]) for g in ids}
+
+    def expected():
+        return freshness._add_up(figures.values())
+
+    assert freshness.cached_sum("t", ("x",), compute, GROUPS) == expected()
+    assert asked == [GROUPS]
+    with django_assert_num_queries(1):  # the counters only
+        assert freshness.cached_sum("t", ("x",), compute, GROUPS) == expected()
+    figures[GROUPS[2]] = {("n",): 5}  # its ("of", g) figure is gone: a zero
+    freshness.touch([GROUPS[2]])
+    assert freshness.cached_sum("t", ("x",), compute, GROUPS) == expected()
+    assert asked[1:] == [[GROUPS[2]]]
+    assert ("of", GROUPS[2]) not in freshness.cached_sum("t", ("x",), compute, GROUPS)
+
+
+def test_a_cached_sum_whose_part_was_overwritten_is_added_up_again(db):
+    """Two readers racing after a write each store the group's figures; the sum may hold the other's. A part
+    whose token is not the one the sum recorded is never taken off: the sum is added up from the parts."""
+    from django.core.cache import cache
+
+    figures = {g: {("n",): 1} for g in GROUPS}
+
+    def compute(ids):
+        return {g: dict(figures[g]) for g in ids}
+
+    freshness.cached_sum("t", ("x",), compute, GROUPS)
+    shared = DataVersion.objects.filter(key=freshness.SHARED).values_list("n", flat=True).first() or 0
+    key = freshness._key("t", (("x",), GROUPS[0], 0, shared))
+    assert cache.get(key)[1] == {("n",): 1}  # (token, figures)
+    cache.set(key, ("another", {("n",): 7}))  # a racing reader's figures, read a moment later
+    freshness.touch([GROUPS[0]])
+    figures[GROUPS[0]] = {("n",): 3}
+    # taking off the other reader's 7 would give 1*8 - 7 + 3 = 4
+    assert freshness.cached_sum("t", ("x",), compute, GROUPS) == {("n",): 10}
+
+
+def test_a_cached_sum_without_the_cache_setting_computes_every_time(db, settings):
+    settings.JIANDU_FIGURE_CACHE = False
+    n = iter(range(1, 10))
+
+    def compute(ids):
+        return {g: {("n",): next(n)} for g in ids[:1]}
+
+    assert freshness.cached_sum("t", ("x",), compute, GROUPS) == {("n",): 1}
+    assert freshness.cached_sum("t", ("x",), compute, GROUPS) == {("n",): 2}
+
+
 def test_an_activity_import_makes_cached_figures_stale(tree, commission_leader, group_member):
     """Imports write in bulk (no model signals): they raise the shared counter themselves."""
     from jiandu.activities import io as ledger

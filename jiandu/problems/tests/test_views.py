@@ -173,3 +173,41 @@ def test_todo_for_liaison_and_group(tree, group_member, group_leader, liaison):
     items = {t.title.split("：")[0]: t for t in todos_for(group_leader)}
     assert sub.number in items["核查"].title
     assert items["督促（临近期限）"].warning == "yellow"
+
+
+def _chips(client, user, **params) -> dict[str, int]:
+    import re
+
+    html = login(client, user).get("/problems/", params).content.decode()
+    return {colour: int(n) for colour, n in re.findall(r'data-testid="chip-([a-z_]+)"[^>]*data-count="(\d+)"', html)}
+
+
+def _counted(user, **params) -> dict[str, int]:
+    from django.http import QueryDict
+
+    from jiandu.problems import selectors
+
+    filters = selectors.parse_filters(user, QueryDict(mutable=True) | params)
+    counts = selectors.warning_counts(selectors.apply_filters(user, filters, without_warning=True))
+    return {str(k): v for k, v in counts.items() if k != "none"}  # the chips: red, yellow, green, closed late
+
+
+def test_a_commission_viewers_chips_are_summed_per_group_and_follow_every_write(
+    client, tree, probs, commission_leader, office_staff, group_member, other_group_member
+):
+    """The commission's chips are counted per group, cached, and summed (selectors.warning_chips): they must be
+    the counts of the whole list, before and after writes in one group or the other, for every commission viewer
+    and with other filters."""
+    expected = _counted(commission_leader)
+    assert expected["red"] == 4
+    assert _chips(client, commission_leader) == expected
+    future = timezone.localdate() + datetime.timedelta(days=30)
+    problem(group_member, tree["wjw_group"], tree["wjw"], registered_on=timezone.localdate(), deadline=future)
+    after = _counted(commission_leader)
+    assert after["green"] == expected["green"] + 1
+    for viewer in (commission_leader, office_staff):
+        assert _chips(client, viewer) == after
+    problem(other_group_member, tree["yjt_group"], tree["yjt"])
+    org = {"org": str(tree["yjt"].pk)}
+    assert _chips(client, commission_leader, **org)["red"] == _counted(commission_leader, **org)["red"] == 2
+    assert _chips(client, commission_leader)["red"] == 5

@@ -270,3 +270,26 @@ def test_after_a_write_only_that_groups_figures_are_read_again(demo, db, monkeyp
     after = dashboard(leader, scope, on=date(2022, 5, 31))
     assert reads == [[group.pk]]  # the other groups' figures come from the cache
     assert after.as_dict() == before.as_dict()
+
+
+def test_the_daily_job_reads_the_commissions_dashboards_before_anyone_looks(
+    demo, db, settings, tmp_path, django_assert_max_num_queries
+):
+    from django.core.cache import caches
+
+    from jiandu.core.jobs import run_daily_jobs
+
+    on = date(2022, 5, 31)
+    assert run_daily_jobs(on)["reports.warm_dashboards"] == {"skipped": "缓存不在进程间共享"}  # per-process cache
+    settings.CACHES = {  # a cache shared by every process, as Redis is in production
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)}
+    }
+    caches["default"].clear()
+    result = run_daily_jobs(on)["reports.warm_dashboards"]
+    viewers = User.objects.filter(is_active=True, grants__role__in=["commission_leader", "office_staff"]).distinct()
+    assert result == {"dashboards": 2 * viewers.count()} and viewers.count() >= 2
+    for username in ("leader", "office"):
+        user = _user(username)
+        scope = parse_scope(user, QueryDict(""))
+        with django_assert_max_num_queries(2):  # the grants and the counters: the figures are ready
+            dashboard(user, scope, on=on)
