@@ -681,19 +681,24 @@ def build_scenarios(ctx: Ctx) -> list[Scenario]:
             raw=(lambda f=filters, pg=page: floor_problem_list(ctx, page=pg, size=P_PAGE, **f)),
             section="problems",
         )
-    add(
-        name="problems.unclosed.cold",
-        label="问题整改台账 · 未销号 · 冷（每次清缓存）",
-        url="/problems/?status=unclosed",
-        user="leader",
-        expect="问题",
-        target_ms=100,
-        cold=True,
-        admin="admin.problems.unclosed",
-        raw=lambda: floor_problem_list(ctx, size=P_PAGE, status="unclosed"),
-        section="problems",
-        http=False,
-    )
+    # The colour chips count every filtered problem and are cached until a write: after a write in one group
+    # (what a commission viewer meets in a working province) only that group's problems are counted again;
+    # cold (the whole cache cleared): the first view after a restart.
+    for status, status_label in (("", "全部"), ("unclosed", "未销号")):
+        for kind, kind_label, extra in kinds[1:]:
+            add(
+                name=f"problems.{status or 'plain'}.{kind}",
+                label=f"问题整改台账 · {status_label} · {kind_label}",
+                url=f"/problems/?status={status}" if status else "/problems/",
+                user="leader",
+                expect="问题",
+                target_ms=100,
+                admin=f"admin.problems.{status or 'plain'}",
+                raw=lambda st=status: floor_problem_list(ctx, size=P_PAGE, **({"status": st} if st else {})),
+                section="problems",
+                http=False,
+                **extra,
+            )
     add(
         name="problems.member.unclosed",
         label="问题整改台账 · 组员 · 未销号",

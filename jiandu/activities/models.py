@@ -144,8 +144,10 @@ class Activity(BaseModel):
         verbose_name_plural = _("监督检查活动")
         ordering = ["-start_date", "-id"]
         indexes = [
-            # The ledger's order (-start_date, -id), for one group and for all: a page reads 20 index entries.
-            models.Index(fields=["group", "start_date", "id"]),
+            # The ledger's order (-start_date, -id), for one group and for all: a page reads 20 index entries. The
+            # columns after it make the index hold all a group's dashboard figures read (dashboard_by_group):
+            # recounting a group after a write reads the index only, not 5,000 rows.
+            models.Index(fields=["group", "start_date", "id", "method", "ends_on", "days"]),
             models.Index(fields=["start_date", "id"]),
             models.Index(fields=["method", "start_date", "id"]),  # one method (谈话 is 4 % of the ledger)
             models.Index(fields=["campaign", "start_date"]),

@@ -529,7 +529,7 @@ def stationed_days_by_group(
     if date_from is None and date_to is None:
         return {g: d or 0 for g, d in qs.values_list("group_id").annotate(d=Sum("days")).values_list("group_id", "d")}
     out: dict[int, int] = {}
-    for group_id, start, end in qs.values_list("group_id", "start_date", "end_date"):
+    for group_id, start, end in qs.values_list("group_id", "start_date", "ends_on"):  # a stationed one has an end
         first = max(start, date_from) if date_from else start
         last = min(end, date_to) if date_to else end
         out[group_id] = out.get(group_id, 0) + max(0, (last - first).days + 1)
