@@ -100,7 +100,7 @@ def chunks(records: QuerySet, size: int = CHUNK) -> Iterator[list]:
     per chunk, there is no OFFSET, and no cursor stays open while the job writes its progress. (On SQLite, a
     connection whose streamed SELECT is still open cannot write once another connection has written — the web
     server saves a session on every poll — and fails with "database is locked".)"""
-    ids = array("q", records.values_list("pk", flat=True).iterator(chunk_size=10 * size))
+    ids = _ids(records)
     for start in range(0, len(ids), size):
         yield list(records.filter(id_in(records.model, ids[start : start + size].tolist())))
 
@@ -115,8 +115,7 @@ def value_chunks(records: QuerySet, fields, size: int = CHUNK, *, named: bool = 
     SQLite may drive the query from a visibility subquery instead (the province's reply tracking read every
     document for each chunk: 300 rows/s)."""
     model = records.model
-    only_ids = records.select_related(None).prefetch_related(None).values_list("pk", flat=True)
-    ids = array("q", only_ids.iterator(chunk_size=10 * size))
+    ids = _ids(records.select_related(None).prefetch_related(None))
     by_pk = model._base_manager.order_by().values_list("pk", *fields, named=named)
     for start in range(0, len(ids), size):
         chunk = ids[start : start + size].tolist()
@@ -130,6 +129,20 @@ def each_value(records: QuerySet, fields, size: int = CHUNK, *, named: bool = Fa
         yield from chunk
 
 
+def _ids(records: QuerySet) -> array:
+    """The records' ids in their order, as a compact array (8 bytes an id), read by one plain query. Not through
+    a server-side cursor (QuerySet.iterator on PostgreSQL): a cursor is planned to return its first rows
+    fast, so PostgreSQL walks the list's ordering index over the whole table instead of reading a period's rows
+    from their index and sorting them (1.5 s instead of 0.17 s for a month's 175,000 activities)."""
+    sql, params = records.values_list("pk", flat=True).query.sql_with_params()
+    ids = array("q")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(10_000):
+            ids.extend(row[0] for row in rows)
+    return ids
+
+
 def id_in(model: type[Model], ids: list[int], field: str = "pk") -> RawSQL:
     """A filter `field IN (ids)` on `model`'s own table, for a chunk of integer ids read from the database.
 
@@ -138,8 +151,11 @@ def id_in(model: type[Model], ids: list[int], field: str = "pk") -> RawSQL:
     as Django names a query's base table. `ids` must not be empty."""
     column = model._meta.pk.column if field == "pk" else model._meta.get_field(field).column
     quote = connection.ops.quote_name
+    target = f"{quote(model._meta.db_table)}.{quote(column)}"
+    if connection.vendor == "postgresql":  # one array parameter: psycopg rewrites a query's %s one by one
+        return RawSQL(f"{target} = ANY(%s)", [list(ids)], BooleanField())
     placeholders = ", ".join(["%s"] * len(ids))
-    return RawSQL(f"{quote(model._meta.db_table)}.{quote(column)} IN ({placeholders})", ids, BooleanField())
+    return RawSQL(f"{target} IN ({placeholders})", ids, BooleanField())
 
 
 def each(records: QuerySet, size: int = CHUNK) -> Iterator:
