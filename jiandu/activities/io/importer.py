@@ -5,11 +5,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Case, CharField, Q, Value, When
-from django.db.models.functions import Cast, Concat, LPad
+from django.db.models import Q
 from django.utils import timezone
 
-from jiandu.core import audit, exports, freshness
+from jiandu.core import audit, freshness
 from jiandu.core.access import principal, require, visible_to
 from jiandu.core.enums import EventType, Outcome
 from jiandu.core.errors import ImportFailed
@@ -407,11 +406,17 @@ def _activity_import(actor, upload) -> ImportResult:
     # row keeps a 5,000-row import within a few seconds. The database constraints still hold the invariants.
     now = timezone.now()
     new = [p for p in parsed if p.current is None]
-    created_ids = bulk.insert_returning_ids(Activity, [_new_activity(actor, p.values, now) for p in new])
+    # The code is derived from the id (services.activity_code): ids are taken first, and each row is written whole.
+    created_ids = bulk.reserve_ids(Activity, len(new))
     created_codes = [activity_code(pk) for pk in created_ids]
-    # One UPDATE instead of a CASE per row: the code is derived from the id (services.activity_code).
-    for chunk in _chunks(created_ids):
-        Activity.objects.filter(exports.id_in(Activity, chunk)).update(code=CODE_FROM_ID)
+    bulk.insert(
+        Activity,
+        [
+            {**_new_activity(actor, p.values, now), "id": pk, "code": code}
+            for p, pk, code in zip(new, created_ids, created_codes, strict=True)
+        ],
+        with_pk=True,
+    )
     _write_m2m({pk: p.m2m for pk, p in zip(created_ids, new, strict=True)}, replace=False)
 
     updated, events, unchanged = [], [], 0
@@ -469,15 +474,6 @@ def _activity_import(actor, upload) -> ImportResult:
         },
     )
     return result
-
-
-CODE_FROM_ID = Concat(
-    Value("HD"),
-    Case(
-        When(id__lt=10_000_000, then=LPad(Cast("id", CharField()), 7, Value("0"))),
-        default=Cast("id", CharField()),
-    ),
-)
 
 
 def _new_activity(actor, values: dict, now) -> dict:
