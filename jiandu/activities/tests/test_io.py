@@ -175,3 +175,18 @@ def test_import_page_shows_errors(client, group_member, tree):
     assert r.status_code == 400 and "第2行" in html and "方式" in html
     r = client.post(reverse("activities:activity_import"), {"file": upload([row()])})
     assert r.status_code == 302 and Activity.objects.count() == 1
+
+
+def test_imported_activities_take_new_ids_never_reused(group_member, tree):
+    """The import takes its ids before writing (io.bulk.reserve_ids): every row gets a fresh id and the code made
+    from it, an id freed by a deletion is not given again, and records created afterwards by the pages follow."""
+    ledger.activity_import(actor=group_member, upload=upload([row(), row(title="实地检查隔离点")]))
+    first, second = Activity.objects.order_by("pk")
+    assert second.pk > first.pk and [a.code for a in (first, second)] == [f"HD{a.pk:07d}" for a in (first, second)]
+    freed = second.pk
+    second.delete()
+    ledger.activity_import(actor=group_member, upload=upload([row(title="实地检查方舱医院")]))
+    third = Activity.objects.get(title="实地检查方舱医院")
+    assert third.pk > freed and third.code == f"HD{third.pk:07d}"
+    fourth = ActivityFactory(group=tree["wjw_group"], created_by=group_member)
+    assert fourth.pk > third.pk
