@@ -380,3 +380,11 @@ def test_a_job_of_a_deleted_problem_set_still_finishes(client, settings, problem
     exports.run_job(job.pk)
     job.refresh_from_db()
     assert job.status == ExportStatus.DONE and job.total == job.done_rows == 8
+
+
+def test_records_matching_nothing_give_no_chunk(db):
+    """Filters that cannot match (an org the reader may not see gives .none()) export an empty ledger."""
+    from jiandu.problems.models import Problem
+
+    assert list(exports.chunks(Problem.objects.none())) == []
+    assert list(exports.value_chunks(Problem.objects.none(), ["number"])) == []
