@@ -13,10 +13,10 @@ from itertools import accumulate
 from django.db.models import Count, Q, QuerySet, Sum
 
 from jiandu.core import buckets
-from jiandu.core.access import group_ids, in_subtrees, principal, visible_to, within_groups
+from jiandu.core.access import group_ids, in_subtrees, principal, sees_every_business_record, visible_to, within_groups
 from jiandu.core.cn import cn_week
 from jiandu.core.search import matching
-from jiandu.organizations.enums import COMMISSION_ROLES, OrgKind
+from jiandu.organizations.enums import OrgKind
 from jiandu.organizations.models import Org, Site
 from jiandu.organizations.org_filters import org_filter_choices, typed_org
 
@@ -454,7 +454,7 @@ def recording_groups(user) -> QuerySet:
 
 def filter_groups(user) -> QuerySet:
     """The groups offered in the list filter: every group for commission roles, one's own groups otherwise."""
-    if principal(user).has(*COMMISSION_ROLES):
+    if sees_every_business_record(user):
         return Org.objects.filter(kind=OrgKind.GROUP).order_by("path")
     return Org.objects.filter(pk__in=group_ids(user)).order_by("path")
 

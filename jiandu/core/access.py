@@ -166,12 +166,22 @@ def require(user, action: str, obj) -> None:
         raise PermissionDenied()
 
 
+def sees_every_business_record(who) -> bool:
+    """Commission roles see every business record (DESIGN §6): the rule scope_business applies, asked of a user or
+    a Principal. Figures counted for one such viewer serve them all (the dashboard's and the chips' per-group
+    parts)."""
+    from jiandu.organizations.enums import COMMISSION_ROLES
+
+    p = who if isinstance(who, Principal) else principal(who)
+    return p.has(*COMMISSION_ROLES)
+
+
 def scope_business(p: Principal, qs: QuerySet, *, group_field: str = "group", liaison_q=None) -> QuerySet:
     """The usual rule for business records (DESIGN §6): commission roles see all; group roles see their own
     groups' records; a liaison sees what `liaison_q(p)` selects (None: nothing); admin roles see nothing."""
-    from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, Role
+    from jiandu.organizations.enums import GROUP_ROLES, Role
 
-    if p.has(*COMMISSION_ROLES):
+    if sees_every_business_record(p):
         return qs
     q = Q(pk__in=[])
     if p.has(*GROUP_ROLES):

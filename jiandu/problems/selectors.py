@@ -8,12 +8,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from jiandu.core import buckets, freshness
-from jiandu.core.access import can, in_subtrees, principal, visible_to, within_groups
+from jiandu.core.access import can, in_subtrees, principal, sees_every_business_record, visible_to, within_groups
 from jiandu.core.cn import cn_week
 from jiandu.core.deadlines import Warning, days_overdue, today, warning_for, warning_q
 from jiandu.core.models import Attachment
 from jiandu.core.search import matching
-from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind
+from jiandu.organizations.enums import GROUP_ROLES, OrgKind
 from jiandu.organizations.models import Assignment, Org
 from jiandu.organizations.org_filters import org_filter_choices, typed_org
 
@@ -74,7 +74,7 @@ def warning_chips(user, filters: "ProblemFilters", key) -> dict[str, int]:
     otherwise have the million problems counted again; this way only the written group's are. Commission
     roles see every problem, so these counts serve every commission viewer."""
     base = apply_filters(user, filters, without_warning=True)
-    if not principal(user).has(*COMMISSION_ROLES):
+    if not sees_every_business_record(user):
         return freshness.cached("problem-chips", (user.pk, key, today()), lambda: warning_counts(base))
     from jiandu.organizations.selectors import every_group_id
 
@@ -601,7 +601,7 @@ def urge_counts_by_group(
 def group_choices(user) -> QuerySet:
     """Groups whose problems one may see (for the list filter)."""
     qs = visible_to(user, Org).filter(kind=OrgKind.GROUP).order_by("path")
-    if not principal(user).has(*COMMISSION_ROLES):
+    if not sees_every_business_record(user):
         qs = qs.filter(pk__in=visible_to(user, Problem).values("group_id"))
     return qs
 

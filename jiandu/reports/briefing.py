@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from jiandu.activities import selectors as activity_selectors
 from jiandu.activities.enums import Method
 from jiandu.activities.models import Activity
-from jiandu.core.access import principal, within_groups
+from jiandu.core.access import principal, sees_every_business_record, within_groups
 from jiandu.core.cn import cn_amount, cn_date, cn_month_day, cn_numeral
 from jiandu.core.deadlines import Warning
 from jiandu.documents import selectors as document_selectors
@@ -478,7 +478,7 @@ def compose(user, *, groups: list[Org] | None, date_from: date, date_to: date) -
     reported figures), 三、problems and rectification, and a closing the author edits (四、下一步工作)."""
     covered = scope_groups_for(user, groups)
     ids = [g.pk for g in covered]
-    whole = groups is None and principal(user).has(*COMMISSION_ROLES)
+    whole = groups is None and sees_every_business_record(user)
     if len(covered) == 1:
         scope_name = group_name(covered[0])
     elif whole:

@@ -29,7 +29,7 @@ from jiandu.activities import selectors as activities
 from jiandu.activities.enums import Method
 from jiandu.activities.models import Activity
 from jiandu.core import freshness
-from jiandu.core.access import can, principal, visible_to, within_groups
+from jiandu.core.access import can, sees_every_business_record, visible_to, within_groups
 from jiandu.core.cn import cn_amount, cn_date, cn_week
 from jiandu.core.deadlines import today
 from jiandu.core.jobs import register_daily
@@ -621,7 +621,7 @@ def _records_per_group(user, scope: ReportScope, on: date) -> _Records:
             calls = {g: (t.done, t.connected) for g, t in totals.items()}
         return {g: _flat(g, acts.get(g), docs.get(g), probs.get(g), calls.get(g)) for g in missing}
 
-    # Commission roles see every business record (core.access.scope_business): their figures depend on which
+    # Commission roles see every business record (core.access.sees_every_business_record): their figures depend on which
     # modules they may view, not on who they are — one set of parts serves every commission viewer. Kept a day:
     # the counters make them fresh, and the daily job (warm_dashboards) reads them before the first viewer.
     parts = ("commission", tuple(show.values()), scope.date_from, scope.date_to, on)
@@ -712,7 +712,7 @@ def _dashboard(user, scope: ReportScope, on: date) -> Dashboard:
     weekly: list[tuple] = []
     by_group: list[tuple] = []
     charts: dict = {}
-    many = principal(user).has(*COMMISSION_ROLES)
+    many = sees_every_business_record(user)
     rec = _records_per_group(user, scope, on) if many else _records(user, scope, on)
 
     if rec.by_method is not None:

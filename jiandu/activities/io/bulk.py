@@ -3,11 +3,12 @@
 `bulk_create` builds a model instance per row and prepares every value through the ORM's compiler, and on SQLite
 writes 999 values a statement: on a 20,000-row import (with its 85,000 links and 20,000 timeline rows) that was
 half of the import's time. These write the same columns, with the same defaults and the same conversions to the
-database's types (`get_db_prep_save`, only for the types that need one): on PostgreSQL by COPY, elsewhere in
-one executemany. New rows take their ids first (`reserve_ids`), so what derives from an id is written with the
+database's types (`get_db_prep_save`, only for the types that need one): on PostgreSQL by COPY, on SQLite in
+INSERTs of many rows. New rows take their ids first (`reserve_ids`), so what derives from an id is written with the
 row.
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
@@ -62,7 +63,7 @@ def _tuples(model: type[Model], rows: list[dict], with_pk: bool = False) -> tupl
 
 def insert(model: type[Model], rows: list[dict], *, with_pk: bool = False) -> None:
     """INSERT the rows (dicts by attname; a missing field takes its default; with_pk: each brings its primary key,
-    from reserve_ids). PostgreSQL: one COPY; elsewhere one executemany."""
+    from reserve_ids). PostgreSQL: one COPY; SQLite: INSERTs of as many rows as its parameters allow."""
     if not rows:
         return
     fields, values = _tuples(model, rows, with_pk)
@@ -100,8 +101,8 @@ def reserve_ids(model: type[Model], n: int) -> list[int]:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, n])
             return sorted(row[0] for row in cursor.fetchall())
-        if connection.vendor != "sqlite":
-            raise NotImplementedError(connection.vendor)
+        if connection.vendor != "sqlite":  # the project runs on these two (config/settings: DATABASE_URL)
+            raise ImproperlyConfigured(f"reserve_ids: no way to reserve ids on {connection.vendor}")
         if not connection.in_atomic_block:
             raise RuntimeError("reserve_ids: inside the transaction that writes the rows")
         quote = connection.ops.quote_name
