@@ -18,6 +18,7 @@ import hashlib
 import logging
 import pickle
 import secrets
+import time
 
 from django.apps import apps
 from django.conf import settings
@@ -98,32 +99,86 @@ def cached_sum(name: str, parts, compute, group_ids, *, timeout: int = TIMEOUT) 
     ids = list(dict.fromkeys(group_ids))
     if not getattr(settings, "JIANDU_FIGURE_CACHE", True):
         return _add_up(compute(ids).values())
-    counters = dict(DataVersion.objects.filter(key__in=[SHARED, *(group_key(g) for g in ids)]).values_list("key", "n"))
-    shared = counters.get(SHARED, 0)
-    now = {g: counters.get(group_key(g), 0) for g in ids}
-
-    def part_key(g, n):
-        return _key(name, (parts, g, n, shared))
-
-    sum_key = _key(f"{name}-sum", (parts, ids, shared))
-    stored = _cache_get(sum_key)  # ({group: (counter, token)}, sum) or None
-    if stored is not None:
-        at, total = stored
-        changed = [g for g in ids if at[g][0] != now[g]]
-        if not changed:
-            return total
-        if len(changed) <= len(ids) // 4:
-            old = _cache_get_many({g: part_key(g, at[g][0]) for g in changed})
-            if all(g in old and old[g][0] == at[g][1] for g in changed):
-                new = _parts(changed, {g: part_key(g, now[g]) for g in changed}, compute, timeout)
-                total = _add_up([total, *(new[g][1] for g in changed)], less=[old[g][1] for g in changed])
-                at = {**at, **{g: (now[g], new[g][0]) for g in changed}}
-                _cache_set(sum_key, (at, total), timeout)
-                return total
-    every = _parts(ids, {g: part_key(g, now[g]) for g in ids}, compute, timeout)
+    state = _SumState(name, parts, ids)
+    if state.fresh:
+        return state.total
+    timed = _timed(name, compute)
+    if state.mending:
+        changed, at, old = state.changed, state.at, state.old
+        new = _parts(changed, {g: state.part_key(g) for g in changed}, timed, timeout)
+        total = _add_up([state.total, *(new[g][1] for g in changed)], less=[old[g][1] for g in changed])
+        at = {**at, **{g: (state.now[g], new[g][0]) for g in changed}}
+        _cache_set(state.sum_key, (at, total), timeout)
+        return total
+    every = _parts(ids, {g: state.part_key(g) for g in ids}, timed, timeout)
     total = _add_up(every[g][1] for g in ids)
-    _cache_set(sum_key, ({g: (now[g], every[g][0]) for g in ids}, total), timeout)
+    _cache_set(state.sum_key, ({g: (state.now[g], every[g][0]) for g in ids}, total), timeout)
     return total
+
+
+def pending_ms(name: str, parts, group_ids) -> float:
+    """About how long the next cached_sum(name, parts, …, group_ids) would spend computing figures, in ms: 0 when
+    its sum is fresh, else the groups it would read times the time a group took the last time (or COST_MS). A
+    page shows progress instead of making its reader wait when this is long."""
+    if not getattr(settings, "JIANDU_FIGURE_CACHE", True):
+        return 0.0
+    state = _SumState(name, parts, list(dict.fromkeys(group_ids)))
+    if state.fresh:
+        return 0.0
+    if state.mending:
+        n = len(state.changed)
+    else:
+        n = len(state.ids) - len(_cache_get_many({g: state.part_key(g) for g in state.ids}))
+    cost = _cache_get(_key(f"{name}-cost", ()))
+    return n * (cost if cost is not None else COST_MS)
+
+
+# Figures that would take longer than this to compute (a province's records read cold: seconds) are not waited
+# for: the page comes at once with a progress mark and asks for them in a second request (the dashboard, the
+# problem list's colour chips).
+PROGRESSIVE_MS = 100
+# A group's figures, until measured: the least a group costs (the queries themselves), so that a small data set
+# is never kept waiting for a second request; a province's group of 5,000 activities and problems takes ~30 ms.
+COST_MS = 2.0
+
+
+class _SumState:
+    """What cached_sum finds in the cache: `fresh` (the cached `total` is up to date), `mending` (a few groups
+    changed, `changed`, whose old parts `old` match the sum: take them off and add their new ones), or
+    neither (add up every part, reading the missing ones)."""
+
+    def __init__(self, name: str, parts, ids: list):
+        self.name, self.parts, self.ids = name, parts, ids
+        keys = [SHARED, *(group_key(g) for g in ids)]
+        counters = dict(DataVersion.objects.filter(key__in=keys).values_list("key", "n"))
+        self.shared = counters.get(SHARED, 0)
+        self.now = {g: counters.get(group_key(g), 0) for g in ids}
+        self.sum_key = _key(f"{name}-sum", (parts, ids, self.shared))
+        self.fresh = self.mending = False
+        stored = _cache_get(self.sum_key)  # ({group: (counter, token)}, sum) or None
+        if stored is None:
+            return
+        self.at, self.total = stored
+        self.changed = [g for g in ids if self.at[g][0] != self.now[g]]
+        self.fresh = not self.changed
+        if not self.fresh and len(self.changed) <= len(ids) // 4:
+            self.old = _cache_get_many({g: self.part_key(g, self.at[g][0]) for g in self.changed})
+            self.mending = all(g in self.old and self.old[g][0] == self.at[g][1] for g in self.changed)
+
+    def part_key(self, g, n=None) -> str:
+        return _key(self.name, (self.parts, g, self.now[g] if n is None else n, self.shared))
+
+
+def _timed(name: str, compute):
+    """compute, recording the time it took per group (for pending_ms)."""
+
+    def timed(ids):
+        started = time.perf_counter()
+        out = compute(ids)
+        _cache_set(_key(f"{name}-cost", ()), 1000 * (time.perf_counter() - started) / max(len(ids), 1), DAY)
+        return out
+
+    return timed
 
 
 def _parts(ids, keys: dict, compute, timeout) -> dict:

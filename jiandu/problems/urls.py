@@ -6,6 +6,7 @@ app_name = "problems"
 
 urlpatterns = [
     path("", views.problem_list, name="problem_list"),
+    path("chips/", views.problem_chips, name="problem_chips"),
     path("new/", views.problem_create, name="problem_create"),
     path("export.xlsx", views.problem_export, name="problem_export"),
     path("bulk-urge/", views.problem_bulk_urge, name="problem_bulk_urge"),

@@ -17,6 +17,7 @@ from jiandu.core.access import access, can, principal, require, visible_to
 from jiandu.core.deadlines import Warning
 from jiandu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiandu.core.forms import show_error
+from jiandu.core.freshness import PROGRESSIVE_MS
 from jiandu.core.paging import Paginator
 from jiandu.organizations.enums import GROUP_ROLES, OrgKind
 from jiandu.organizations.models import Org, Site
@@ -77,17 +78,11 @@ def problem_list(request):
     qs = selectors.apply_filters(request.user, filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_warnings(page.object_list)
-    chip_params = [(k, v) for k, v in _params(request) if k != "warning"]
-    counts = selectors.warning_chips(request.user, filters, sorted(chip_params))
-    chips = [
-        {
-            "colour": c,
-            "label": WARNING_LABELS[c],
-            "count": counts[c],
-            "query": urlencode([*chip_params, ("warning", c)]),
-        }
-        for c in (Warning.RED, Warning.YELLOW, Warning.GREEN, Warning.CLOSED_LATE)
-    ]
+    chip_params = sorted((k, v) for k, v in _params(request) if k != "warning")
+    if selectors.warning_chips_pending_ms(request.user, chip_params) > PROGRESSIVE_MS:
+        chips = {"url": f"{reverse('problems:problem_chips')}?{urlencode(_params(request))}"}  # counted next
+    else:
+        chips = _chips(request, filters, chip_params)
     return render(
         request,
         "problems/problem_list.html",
@@ -101,6 +96,34 @@ def problem_list(request):
             **_filter_context(request, filters),
         },
     )
+
+
+def _chips(request, filters, chip_params) -> dict:
+    """The colour chips: each colour's count over the other filters and the list URL that adds the colour."""
+    counts = selectors.warning_chips(request.user, filters, chip_params)
+    colours = (Warning.RED, Warning.YELLOW, Warning.GREEN, Warning.CLOSED_LATE)
+    return {
+        "colours": [
+            {
+                "colour": c,
+                "label": WARNING_LABELS[c],
+                "count": counts[c],
+                "query": urlencode([*chip_params, ("warning", c)]),
+            }
+            for c in colours
+        ]
+    }
+
+
+@login_required
+@require_GET
+def problem_chips(request):
+    """The colour chips alone, for a list whose chips take long to count (a province's problems read cold): the
+    list comes first and asks for them (htmx)."""
+    require(request.user, "view", Problem)
+    filters = selectors.parse_filters(request.user, request.GET)
+    chip_params = sorted((k, v) for k, v in _params(request) if k != "warning")
+    return render(request, "problems/_chips.html", {"chips": _chips(request, filters, chip_params), "filters": filters})
 
 
 @login_required

@@ -495,6 +495,16 @@ def dashboard(user, scope: ReportScope, *, on: date | None = None) -> Dashboard:
     return board
 
 
+def pending_ms(user, scope: ReportScope, *, on: date | None = None) -> float:
+    """About how long dashboard() would spend reading records for a commission viewer (0: its figures are cached
+    or it sees one group's records, read at once): reading a province's records cold takes seconds, and the page
+    then shows progress and asks for the figures in a second request (reports.views.dashboard)."""
+    if not sees_every_business_record(user):
+        return 0.0
+    name, parts, ids = _group_parts(user, scope, on or today())
+    return freshness.pending_ms(name, parts, ids)
+
+
 @register_daily("reports.warm_dashboards")
 def warm_dashboards(day: date) -> dict:
     """Each commission viewer's dashboard of the day, over all time and this year, read before anyone looks:
@@ -593,6 +603,18 @@ def _flat(group_id: int, acts, docs, probs, calls) -> dict:
     return {k: n for k, n in out.items() if n}
 
 
+def _group_parts(user, scope: ReportScope, on: date) -> tuple[str, tuple, list[int]]:
+    """The name, parts and groups under which a commission viewer's per-group figures are cached. Commission
+    roles see every business record (core.access.sees_every_business_record): their figures depend on which
+    modules they may view, not on who they are — one set of parts serves every commission viewer. Kept a day:
+    the counters make them fresh, and the daily job (warm_dashboards) reads them before the first viewer."""
+    from jiandu.organizations.selectors import every_group_id
+
+    ids = scope.group_ids if scope.group_ids is not None else every_group_id()
+    show = tuple(can(user, "view", m) for m in (Activity, Document, Problem, TestCall))
+    return "dashboard-group", ("commission", show, scope.date_from, scope.date_to, on), ids
+
+
 def _records_per_group(user, scope: ReportScope, on: date) -> _Records:
     """The same figures for a commission viewer, whose scope is many groups (the province: 200): read per group by
     the modules' grouped selectors, kept per group and summed (jiandu.core.freshness.cached_sum) — after
@@ -600,12 +622,9 @@ def _records_per_group(user, scope: ReportScope, on: date) -> _Records:
     from jiandu.activities.models import Topic
     from jiandu.documents.enums import DocumentKind
     from jiandu.organizations.models import Org
-    from jiandu.organizations.selectors import every_group_id
 
-    ids = scope.group_ids
-    if ids is None:
-        ids = every_group_id()
-    show = {m: can(user, "view", m) for m in (Activity, Document, Problem, TestCall)}
+    name, parts, ids = _group_parts(user, scope, on)
+    show = dict(zip((Activity, Document, Problem, TestCall), parts[1], strict=True))
 
     def compute(missing: list[int]) -> dict[int, dict]:
         # Every group of the province missing (a cold cache): read the tables whole rather than by a list of 200
@@ -621,11 +640,7 @@ def _records_per_group(user, scope: ReportScope, on: date) -> _Records:
             calls = {g: (t.done, t.connected) for g, t in totals.items()}
         return {g: _flat(g, acts.get(g), docs.get(g), probs.get(g), calls.get(g)) for g in missing}
 
-    # Commission roles see every business record (core.access.sees_every_business_record): their figures depend on which
-    # modules they may view, not on who they are — one set of parts serves every commission viewer. Kept a day:
-    # the counters make them fresh, and the daily job (warm_dashboards) reads them before the first viewer.
-    parts = ("commission", tuple(show.values()), scope.date_from, scope.date_to, on)
-    total = freshness.cached_sum("dashboard-group", parts, compute, ids, timeout=freshness.DAY)
+    total = freshness.cached_sum(name, parts, compute, ids, timeout=freshness.DAY)
 
     methods: dict[str, list[int]] = {}
     topics: dict[int, int] = {}

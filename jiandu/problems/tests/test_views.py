@@ -211,3 +211,33 @@ def test_a_commission_viewers_chips_are_summed_per_group_and_follow_every_write(
     org = {"org": str(tree["yjt"].pk)}
     assert _chips(client, commission_leader, **org)["red"] == _counted(commission_leader, **org)["red"] == 2
     assert _chips(client, commission_leader)["red"] == 5
+
+
+def test_a_province_long_to_count_gets_its_chips_after_the_list(client, tree, probs, commission_leader, monkeypatch):
+    """Counting a province's problems cold takes a while: the list comes at once with a progress mark that asks
+    for the chips (htmx); they are then cached, and the next list shows them at once. A group's viewer's are
+    counted with the list."""
+    import re
+
+    from jiandu.core import freshness
+
+    monkeypatch.setattr(freshness, "COST_MS", 500.0)  # as a province's groups cost, unmeasured
+    html = login(client, commission_leader).get("/problems/", {"status": "unclosed"}).content.decode()
+    assert 'data-testid="warning-chips-pending"' in html and 'data-testid="problem-row"' in html
+    assert 'data-testid="chip-red"' not in html
+    url = re.search(r'hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert url.startswith("/problems/chips/?") and "status=unclosed" in url
+    part = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    chips = {c: int(n) for c, n in re.findall(r'data-testid="chip-([a-z_]+)"[^>]*data-count="(\d+)"', part)}
+    assert chips == _counted(commission_leader, status="unclosed") and chips["red"] > 0
+    assert "<html" not in part and "status=unclosed&amp;warning=red" in part
+    assert _chips(client, commission_leader, status="unclosed") == chips  # cached: with the list at once
+
+
+def test_the_chips_alone_follow_access(client, tree, probs, group_member, other_group_member):
+    """The chips' URL counts only what the viewer may see, like the list."""
+    import re
+
+    part = login(client, other_group_member).get("/problems/chips/").content.decode()
+    counts = {c: int(n) for c, n in re.findall(r'data-testid="chip-([a-z_]+)"[^>]*data-count="(\d+)"', part)}
+    assert counts == _counted(other_group_member) and counts != _counted(group_member)

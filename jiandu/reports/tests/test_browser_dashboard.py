@@ -59,3 +59,18 @@ def test_a_bar_opens_its_records_and_the_page_fits_a_phone(page, tree, commissio
     page.wait_for_load_state("networkidle")
     assert "/problems/" in page.url and "org_only=1" in page.url
     assert page.locator("[data-testid=problem-row]").count() == 1
+
+
+def test_a_province_long_to_sum_shows_progress_then_draws(page, tree, commission_leader, group_member, monkeypatch):
+    from jiandu.core import freshness
+
+    monkeypatch.setattr(freshness, "COST_MS", 500.0)  # the server (this process) expects a long sum
+    ActivityFactory(group=tree["wjw_group"], start_date=date(2022, 4, 4), topics=[topic()])
+    problem(group_member, tree["wjw_group"], tree["wjw"], registered_on=date(2022, 4, 10))
+    browser_login(page, commission_leader.username)
+    page.goto("/reports/?from=2022-04-01&to=2022-04-30")
+    page.wait_for_selector("[data-testid=dashboard-figures]")  # swapped in place of the progress card
+    assert page.locator("[data-testid=dashboard-pending]").count() == 0
+    assert _figure(page, "activities") == "1次"
+    for chart in ("weekly", "groups", "topics", "board"):
+        page.wait_for_selector(f"[data-testid=chart-{chart}][data-ready='1'] canvas")

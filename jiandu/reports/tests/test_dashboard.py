@@ -293,3 +293,50 @@ def test_the_daily_job_reads_the_commissions_dashboards_before_anyone_looks(
         scope = parse_scope(user, QueryDict(""))
         with django_assert_max_num_queries(2):  # the grants and the counters: the figures are ready
             dashboard(user, scope, on=on)
+
+
+def test_a_province_long_to_sum_comes_with_progress_then_its_figures(demo, db, client, monkeypatch):
+    """A province read cold takes seconds: the page comes at once with a progress card and reads no record; the
+    card asks for the figures (htmx), which then stay cached: the next view shows them at once, also after a
+    write in one group. One group's viewer never waits for a second request."""
+    from jiandu.activities import selectors as activity_selectors
+    from jiandu.core import freshness
+
+    monkeypatch.setattr(freshness, "COST_MS", 50.0)  # as a province's groups cost, unmeasured
+    reads = []
+    original = activity_selectors.dashboard_by_group
+    spy = lambda *a, **kw: reads.append(1) or original(*a, **kw)  # noqa: E731
+    monkeypatch.setattr(activity_selectors, "dashboard_by_group", spy)
+    client.force_login(_user("leader"))
+
+    page = client.get(f"/reports/?{SPRING}").content.decode()
+    assert 'data-testid="dashboard-pending"' in page and "正在汇总" in page
+    assert 'data-testid="figure"' not in page and not reads
+    url = re.search(r'hx-get="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert "figures=1" in url and "2022-03-01" in url
+
+    part = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert part.lstrip().startswith('<div id="dashboard-figures"') and "<html" not in part
+    d = _dash(_user("leader"), SPRING)
+    for f in d.figures:
+        assert f'data-key="{f.key}"' in part, f.key
+    assert reads == [1]
+
+    page = client.get(f"/reports/?{SPRING}").content.decode()
+    assert 'data-testid="dashboard-pending"' not in page and 'data-testid="figure"' in page
+    freshness.touch([_group("G-WJW").pk])  # a write in one group: only it is read again, at once
+    page = client.get(f"/reports/?{SPRING}").content.decode()
+    assert 'data-testid="dashboard-pending"' not in page and reads == [1, 1]
+
+    client.force_login(_user("wjw_leader"))
+    page = client.get(f"/reports/?{SPRING}&preset=").content.decode()
+    assert 'data-testid="dashboard-pending"' not in page and 'data-testid="figure"' in page
+
+
+def test_the_figures_asked_for_directly_come_in_the_whole_page(demo, db, client, monkeypatch):
+    from jiandu.core import freshness
+
+    monkeypatch.setattr(freshness, "COST_MS", 50.0)
+    client.force_login(_user("leader"))
+    page = client.get(f"/reports/?{SPRING}&figures=1").content.decode()
+    assert "<html" in page and 'data-testid="figure"' in page and 'data-testid="dashboard-pending"' not in page

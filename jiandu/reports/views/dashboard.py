@@ -5,8 +5,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from jiandu.core.access import require
+from jiandu.core.freshness import PROGRESSIVE_MS
 
 from ..dashboard import dashboard as build_dashboard
+from ..dashboard import pending_ms
 from ..models import Briefing
 from ..scope import PRESETS, parse_scope
 
@@ -15,8 +17,17 @@ from ..scope import PRESETS, parse_scope
 @require_GET
 def dashboard(request):
     """Figures, charts and the colour board for the viewer over the chosen period and groups; every number
-    links to the list of its records."""
+    links to the list of its records. When a province's figures would take long to sum, the page comes first with
+    a progress card, which asks for ?figures=1 (the figures alone, swapped in by htmx)."""
     require(request.user, "dashboard", Briefing)
     scope = parse_scope(request.user, request.GET)
-    data = build_dashboard(request.user, scope)
-    return render(request, "reports/dashboard.html", {"d": data, "scope": scope, "presets": PRESETS})
+    context = {"scope": scope, "presets": PRESETS}
+    now = request.GET.get("figures") == "1"  # the figures, however long they take
+    if not now and pending_ms(request.user, scope) > PROGRESSIVE_MS:
+        params = request.GET.copy()
+        params["figures"] = "1"
+        context["figures_url"] = f"{request.path}?{params.urlencode()}"
+        return render(request, "reports/dashboard.html", context)
+    context["d"] = build_dashboard(request.user, scope)
+    swapped = now and request.headers.get("HX-Request") == "true"  # in place of the progress card
+    return render(request, "reports/dashboard_figures.html" if swapped else "reports/dashboard.html", context)

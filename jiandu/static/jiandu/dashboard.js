@@ -1,10 +1,9 @@
 // 领导驾驶舱: draws the charts from the JSON in #dashboard-data (no inline script: the CSP allows none).
-// Every bar carries the URL of the list of its records: a click opens it.
+// Every bar carries the URL of the list of its records: a click opens it. The figures are in the page, or, when
+// a province's are being summed, swapped in by htmx in place of the progress card (#dashboard-figures).
 (function () {
   "use strict";
-  const source = document.getElementById("dashboard-data");
-  if (!source || typeof echarts === "undefined") return;
-  const data = JSON.parse(source.textContent);
+  if (typeof echarts === "undefined") return;
   const PALETTE = ["#1d4f91", "#9e1b1b", "#d4a017", "#2e7d32", "#6c757d"];
   const COLOURS = {red: "#dc3545", yellow: "#e0a800", green: "#198754"};
   const charts = [];
@@ -51,18 +50,38 @@
     },
   };
 
-  document.querySelectorAll("[data-chart]").forEach((el) => {
-    const d = data[el.dataset.chart];
-    if (!d || !d.categories.length) return;
-    const chart = echarts.init(el);
-    chart.setOption(Object.assign({color: PALETTE, animation: false}, OPTIONS[el.dataset.chart](el, d)));
-    chart.resize();
-    chart.on("click", (p) => {
-      const urls = d.series[p.seriesIndex] && d.series[p.seriesIndex].urls;
-      if (urls && urls[p.dataIndex]) window.location.href = urls[p.dataIndex];
+  function draw(root) {
+    const source = root.querySelector("#dashboard-data");
+    if (!source) return;
+    const data = JSON.parse(source.textContent);
+    root.querySelectorAll("[data-chart]").forEach((el) => {
+      const d = data[el.dataset.chart];
+      if (!d || !d.categories.length) return;
+      const chart = echarts.init(el);
+      chart.setOption(Object.assign({color: PALETTE, animation: false}, OPTIONS[el.dataset.chart](el, d)));
+      chart.resize();
+      chart.on("click", (p) => {
+        const urls = d.series[p.seriesIndex] && d.series[p.seriesIndex].urls;
+        if (urls && urls[p.dataIndex]) window.location.href = urls[p.dataIndex];
+      });
+      el.dataset.ready = "1";
+      charts.push(chart);
     });
-    el.dataset.ready = "1";
-    charts.push(chart);
+  }
+
+  draw(document);
+  document.body.addEventListener("htmx:load", (e) => {
+    if (e.detail.elt.id === "dashboard-figures") draw(e.detail.elt);
   });
+  // The figures could not be summed (a server error, a lost connection): say so instead of spinning forever.
+  document.body.addEventListener("htmx:responseError", failed);
+  document.body.addEventListener("htmx:sendError", failed);
+  function failed(e) {
+    const card = e.detail.elt;
+    if (!card || card.dataset.testid !== "dashboard-pending") return;
+    card.querySelector(".spinner-border").remove();
+    card.querySelector("[data-pending-text]").textContent = "数据汇总未能完成，请稍后刷新页面重试。";
+    card.classList.add("border-danger");
+  }
   window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
 })();
