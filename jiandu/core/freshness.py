@@ -72,7 +72,8 @@ def stamp(group_ids=None) -> int:
 
 def cached(name: str, parts, compute, *, groups=None, timeout: int = TIMEOUT):
     """compute(), or its value cached under `name`, `parts` (anything with a stable repr: user, scope, day) and
-    the counters of `groups` (None: every group). One query to read the counters, one cache read."""
+    the counters of `groups` (None: every group). One query to read the counters, one cache read. A compute()
+    returning None (it chose not to wait) is not cached."""
     if not getattr(settings, "JIANDU_FIGURE_CACHE", True):
         return compute()
     key = _key(name, (parts, stamp(groups)))
@@ -80,6 +81,8 @@ def cached(name: str, parts, compute, *, groups=None, timeout: int = TIMEOUT):
     if hit is not None:
         return pickle.loads(hit)
     value = compute()
+    if value is None:  # not computed (cached_sum(wait=False)): nothing to keep
+        return None
     try:
         cache.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), timeout)
     except Exception:  # an unreachable cache never breaks a page: the figures were computed
@@ -87,7 +90,7 @@ def cached(name: str, parts, compute, *, groups=None, timeout: int = TIMEOUT):
     return value
 
 
-def cached_sum(name: str, parts, compute, group_ids, *, timeout: int = TIMEOUT) -> dict:
+def cached_sum(name: str, parts, compute, group_ids, *, timeout: int = TIMEOUT, wait: bool = True) -> dict | None:
     """The sum over `group_ids` of figures computed per group, each a flat {key: number} dict (keys absent or
     zero are the same). `compute(ids)` returns {id: figures} for the groups it is asked for (an absent id: no
     figures). Each group's figures are cached under `name`, `parts`, its counter and the shared one; the sum is
@@ -95,13 +98,17 @@ def cached_sum(name: str, parts, compute, group_ids, *, timeout: int = TIMEOUT) 
     groups are read again, and the sum is mended: their old figures taken off, their new ones added — not 200
     parts read and added up. Each part carries a random token that the sum records: a part overwritten by a
     racing reader no longer matches, and the sum is then added up again from the parts. Two cache reads and
-    one write, one query for the counters."""
+    one write, one query for the counters. With wait=False, None instead of computing figures that would take
+    longer than PROGRESSIVE_MS: the groups to read times the time a group took when last read (COST_MS until
+    measured) — the page then shows progress and asks for them in a second request."""
     ids = list(dict.fromkeys(group_ids))
     if not getattr(settings, "JIANDU_FIGURE_CACHE", True):
         return _add_up(compute(ids).values())
     state = _SumState(name, parts, ids)
     if state.fresh:
         return state.total
+    if not wait and state.pending_ms() > PROGRESSIVE_MS:
+        return None
     timed = _timed(name, compute)
     if state.mending:
         changed, at, old = state.changed, state.at, state.old
@@ -114,23 +121,6 @@ def cached_sum(name: str, parts, compute, group_ids, *, timeout: int = TIMEOUT) 
     total = _add_up(every[g][1] for g in ids)
     _cache_set(state.sum_key, ({g: (state.now[g], every[g][0]) for g in ids}, total), timeout)
     return total
-
-
-def pending_ms(name: str, parts, group_ids) -> float:
-    """About how long the next cached_sum(name, parts, …, group_ids) would spend computing figures, in ms: 0 when
-    its sum is fresh, else the groups it would read times the time a group took the last time (or COST_MS). A
-    page shows progress instead of making its reader wait when this is long."""
-    if not getattr(settings, "JIANDU_FIGURE_CACHE", True):
-        return 0.0
-    state = _SumState(name, parts, list(dict.fromkeys(group_ids)))
-    if state.fresh:
-        return 0.0
-    if state.mending:
-        n = len(state.changed)
-    else:
-        n = len(state.ids) - len(_cache_get_many({g: state.part_key(g) for g in state.ids}))
-    cost = _cache_get(_key(f"{name}-cost", ()))
-    return n * (cost if cost is not None else COST_MS)
 
 
 # Figures that would take longer than this to compute (a province's records read cold: seconds) are not waited
@@ -168,9 +158,18 @@ class _SumState:
     def part_key(self, g, n=None) -> str:
         return _key(self.name, (self.parts, g, self.now[g] if n is None else n, self.shared))
 
+    def pending_ms(self) -> float:
+        """About how long computing the missing figures would take."""
+        if self.mending:
+            n = len(self.changed)
+        else:
+            n = len(self.ids) - len(_cache_get_many({g: self.part_key(g) for g in self.ids}))
+        cost = _cache_get(_key(f"{self.name}-cost", ()))
+        return n * (cost if cost is not None else COST_MS)
+
 
 def _timed(name: str, compute):
-    """compute, recording the time it took per group (for pending_ms)."""
+    """compute, recording the time it took per group (for _SumState.pending_ms)."""
 
     def timed(ids):
         started = time.perf_counter()

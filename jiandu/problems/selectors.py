@@ -67,16 +67,19 @@ def warning_counts(qs: QuerySet, *, on: date | None = None) -> dict[str, int]:
     return {c: agg[c] for c in WARNING_FILTERS}
 
 
-def warning_chips(user, filters: "ProblemFilters", key) -> dict[str, int]:
+def warning_chips(user, filters: "ProblemFilters", key, *, wait: bool = True) -> dict[str, int] | None:
     """The list's colour chips: how many of the filtered problems (the colour filter aside) per colour, cached
     until a write (core.freshness) under `key` (the filters as the request gave them) and the day. A commission
     viewer's are counted per group and summed (freshness.cached_sum): a write anywhere in the province would
     otherwise have the million problems counted again; this way only the written group's are. Commission
-    roles see every problem, so these counts serve every commission viewer."""
+    roles see every problem, so these counts serve every commission viewer. With wait=False, None when they
+    would take long to count (a province cold: ~0.4 s): the list then asks for them separately."""
     base = apply_filters(user, filters, without_warning=True)
     if not sees_every_business_record(user):
         return freshness.cached("problem-chips", (user.pk, key, today()), lambda: warning_counts(base))
-    name, parts, ids = _chip_parts(key)
+    from jiandu.organizations.selectors import every_group_id
+
+    ids = every_group_id()
 
     def compute(missing: list[int]) -> dict[int, dict]:
         qs = base if len(missing) == len(ids) else within_groups(base, missing)
@@ -88,22 +91,8 @@ def warning_chips(user, filters: "ProblemFilters", key) -> dict[str, int]:
         )
         return {r["g"]: {c: r[c] for c in WARNING_FILTERS if r[c]} for r in rows}
 
-    total = freshness.cached_sum(name, parts, compute, ids)
-    return {c: total.get(c, 0) for c in WARNING_FILTERS}
-
-
-def warning_chips_pending_ms(user, key) -> float:
-    """About how long warning_chips would spend counting (0: cached, or a viewer of one group's problems): a
-    province's million problems counted cold take ~0.4 s, and the list then asks for its chips separately."""
-    if not sees_every_business_record(user):
-        return 0.0
-    return freshness.pending_ms(*_chip_parts(key))
-
-
-def _chip_parts(key) -> tuple[str, tuple, list[int]]:
-    from jiandu.organizations.selectors import every_group_id
-
-    return "problem-chips-group", ("commission", key, today()), every_group_id()
+    total = freshness.cached_sum("problem-chips-group", ("commission", key, today()), compute, ids, wait=wait)
+    return None if total is None else {c: total.get(c, 0) for c in WARNING_FILTERS}
 
 
 # --- Filters shared by the list, the export, the bulk action and the API ---

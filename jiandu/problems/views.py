@@ -17,7 +17,6 @@ from jiandu.core.access import access, can, principal, require, visible_to
 from jiandu.core.deadlines import Warning
 from jiandu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiandu.core.forms import show_error
-from jiandu.core.freshness import PROGRESSIVE_MS
 from jiandu.core.paging import Paginator
 from jiandu.organizations.enums import GROUP_ROLES, OrgKind
 from jiandu.organizations.models import Org, Site
@@ -79,10 +78,9 @@ def problem_list(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_warnings(page.object_list)
     chip_params = sorted((k, v) for k, v in _params(request) if k != "warning")
-    if selectors.warning_chips_pending_ms(request.user, chip_params) > PROGRESSIVE_MS:
-        chips = {"url": f"{reverse('problems:problem_chips')}?{urlencode(_params(request))}"}  # counted next
-    else:
-        chips = _chips(request, filters, chip_params)
+    chips = _chips(request, filters, chip_params, wait=False)
+    if chips is None:  # a province's problems to count: the list first, the chips in a second request
+        chips = {"url": f"{reverse('problems:problem_chips')}?{urlencode(_params(request))}"}
     return render(
         request,
         "problems/problem_list.html",
@@ -98,9 +96,12 @@ def problem_list(request):
     )
 
 
-def _chips(request, filters, chip_params) -> dict:
-    """The colour chips: each colour's count over the other filters and the list URL that adds the colour."""
-    counts = selectors.warning_chips(request.user, filters, chip_params)
+def _chips(request, filters, chip_params, *, wait: bool = True) -> dict | None:
+    """The colour chips: each colour's count over the other filters and the list URL that adds the colour (None:
+    not counted yet, see selectors.warning_chips)."""
+    counts = selectors.warning_chips(request.user, filters, chip_params, wait=wait)
+    if counts is None:
+        return None
     colours = (Warning.RED, Warning.YELLOW, Warning.GREEN, Warning.CLOSED_LATE)
     return {
         "colours": [

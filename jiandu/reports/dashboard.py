@@ -483,51 +483,54 @@ def _board(link, rows: list[dict]) -> list[dict]:
 # --- The dashboard ---
 
 
-def dashboard(user, scope: ReportScope, *, on: date | None = None) -> Dashboard:
+def dashboard(user, scope: ReportScope, *, on: date | None = None, wait: bool = True) -> Dashboard | None:
     """Every figure and chart of the dashboard for `user` over `scope` (period and groups), with colours as of
     `on` (default today) and reported figures as of the period end (or `on`). Cached per viewer, scope and day,
     and recomputed after any write in scope (jiandu.core.freshness); computing takes a fixed number of queries
-    (see the module docstring)."""
+    (see the module docstring). With wait=False, None when a commission viewer's figures would take long to
+    read (a province cold: seconds; freshness.cached_sum): the page then shows progress and asks again."""
     on = on or today()
     parts = (user.pk, scope.date_from, scope.date_to, scope.group_ids, on)
-    board = freshness.cached("dashboard", parts, lambda: _dashboard(user, scope, on), groups=scope.group_ids)
-    board.scope = scope  # this request's scope (its messages about ignored input)
+    board = freshness.cached("dashboard", parts, lambda: _dashboard(user, scope, on, wait), groups=scope.group_ids)
+    if board is not None:
+        board.scope = scope  # this request's scope (its messages about ignored input)
     return board
 
 
-def pending_ms(user, scope: ReportScope, *, on: date | None = None) -> float:
-    """About how long dashboard() would spend reading records for a commission viewer (0: its figures are cached
-    or it sees one group's records, read at once): reading a province's records cold takes seconds, and the page
-    then shows progress and asks for the figures in a second request (reports.views.dashboard)."""
-    if not sees_every_business_record(user):
-        return 0.0
-    name, parts, ids = _group_parts(user, scope, on or today())
-    return freshness.pending_ms(name, parts, ids)
+# The problem lists read before anyone looks: the ledger as the menu opens it, and its open problems.
+WARM_PROBLEM_LISTS = ({}, {"status": problems.UNCLOSED})
 
 
 @register_daily("reports.warm_dashboards")
 def warm_dashboards(day: date) -> dict:
-    """Each commission viewer's dashboard of the day, over all time and this year, read before anyone looks:
-    read cold, a province's figures take seconds; the parts they share (_records_per_group) are read for the
-    first viewer and only summed for the others. Its name sorts after the other daily jobs, so the day's
-    colours and escalations are in. Worth it only where the cache is shared by every process (Redis): the
-    embedded default keeps a cache per process, which this job's process would fill for itself alone."""
+    """Each commission viewer's dashboard of the day for every quick period (本月 … 全部), and the colour chips of
+    the problem lists they open most (WARM_PROBLEM_LISTS), read before anyone looks: read cold, a province's
+    figures take seconds. The parts they share (_records_per_group, the chips per group) are read for the first
+    viewer and only summed for the others. Its name sorts after the other daily jobs, so the day's colours and
+    escalations are in. Worth it only where the cache is shared by every process (Redis): the embedded default
+    keeps a cache per process, which this job's process would fill for itself alone."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
+    from django.http import QueryDict
 
     from jiandu.organizations.models import User
 
-    from .scope import parse_scope
+    from .scope import PRESETS, parse_scope
 
     if isinstance(caches["default"], LocMemCache) or not getattr(settings, "JIANDU_FIGURE_CACHE", True):
         return {"skipped": "缓存不在进程间共享"}
     viewers = User.objects.filter(is_active=True, grants__role__in=COMMISSION_ROLES).distinct().order_by("pk")
-    n = 0
+    boards = lists = 0
     for user in viewers:
-        for params in ({}, {"preset": "year"}):
-            dashboard(user, parse_scope(user, params), on=day)
-            n += 1
-    return {"dashboards": n}
+        for key, _label in PRESETS:
+            dashboard(user, parse_scope(user, {"preset": key}), on=day)
+            boards += 1
+        if can(user, "view", Problem):
+            for params in WARM_PROBLEM_LISTS:  # the chips' key: the list's filters as (name, value) pairs, sorted
+                filters = problems.parse_filters(user, QueryDict(mutable=True) | params)
+                problems.warning_chips(user, filters, sorted(params.items()))
+                lists += 1
+    return {"dashboards": boards, "problem_lists": lists}
 
 
 @dataclass
@@ -615,7 +618,7 @@ def _group_parts(user, scope: ReportScope, on: date) -> tuple[str, tuple, list[i
     return "dashboard-group", ("commission", show, scope.date_from, scope.date_to, on), ids
 
 
-def _records_per_group(user, scope: ReportScope, on: date) -> _Records:
+def _records_per_group(user, scope: ReportScope, on: date, wait: bool = True) -> _Records | None:
     """The same figures for a commission viewer, whose scope is many groups (the province: 200): read per group by
     the modules' grouped selectors, kept per group and summed (jiandu.core.freshness.cached_sum) — after
     a write in one group only that group's figures are read again, not the province's million records."""
@@ -640,7 +643,9 @@ def _records_per_group(user, scope: ReportScope, on: date) -> _Records:
             calls = {g: (t.done, t.connected) for g, t in totals.items()}
         return {g: _flat(g, acts.get(g), docs.get(g), probs.get(g), calls.get(g)) for g in missing}
 
-    total = freshness.cached_sum(name, parts, compute, ids, timeout=freshness.DAY)
+    total = freshness.cached_sum(name, parts, compute, ids, timeout=freshness.DAY, wait=wait)
+    if total is None:
+        return None
 
     methods: dict[str, list[int]] = {}
     topics: dict[int, int] = {}
@@ -720,7 +725,7 @@ def _records_per_group(user, scope: ReportScope, on: date) -> _Records:
     return r
 
 
-def _dashboard(user, scope: ReportScope, on: date) -> Dashboard:
+def _dashboard(user, scope: ReportScope, on: date, wait: bool = True) -> Dashboard | None:
     as_of = scope.date_to or on
     link = _Links(scope)
     sections: list[Section] = []
@@ -728,7 +733,9 @@ def _dashboard(user, scope: ReportScope, on: date) -> Dashboard:
     by_group: list[tuple] = []
     charts: dict = {}
     many = sees_every_business_record(user)
-    rec = _records_per_group(user, scope, on) if many else _records(user, scope, on)
+    rec = _records_per_group(user, scope, on, wait) if many else _records(user, scope, on)
+    if rec is None:
+        return None
 
     if rec.by_method is not None:
         url = "activities:activity_list"

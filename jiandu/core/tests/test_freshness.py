@@ -133,6 +133,33 @@ def test_a_cached_sum_whose_part_was_overwritten_is_added_up_again(db):
     assert freshness.cached_sum("t", ("x",), compute, GROUPS) == {("n",): 10}
 
 
+def test_a_cached_sum_that_would_take_long_is_not_waited_for(db, monkeypatch):
+    """wait=False: None instead of computing more groups than PROGRESSIVE_MS allows, at the cost measured per group
+    when last computed (COST_MS before); a fresh sum, or one mended from a cheap group, comes at once."""
+    from django.core.cache import cache
+
+    figures = {g: {("n",): 1} for g in GROUPS}
+    asked = []
+    clock = iter(range(0, 10**6, 1))
+    monkeypatch.setattr(freshness.time, "perf_counter", lambda: next(clock))  # each compute "takes" 1 s
+
+    def compute(ids):
+        asked.append(list(ids))
+        return {g: dict(figures[g]) for g in ids}
+
+    cache.clear()
+    monkeypatch.setattr(freshness, "COST_MS", freshness.PROGRESSIVE_MS / (len(GROUPS) - 1))  # just too many
+    assert freshness.cached_sum("t", ("x",), compute, GROUPS, wait=False) is None and asked == []
+    assert freshness.cached_sum("t", ("x",), compute, GROUPS) == {("n",): len(GROUPS)}  # measured: 1 s in all
+    assert freshness.cached_sum("t", ("x",), compute, GROUPS, wait=False) == {("n",): len(GROUPS)}  # fresh
+    freshness.touch([GROUPS[0]])
+    assert 1000 / len(GROUPS) > freshness.PROGRESSIVE_MS  # one group, as measured, would take too long
+    assert freshness.cached_sum("t", ("x",), compute, GROUPS, wait=False) is None
+    cache.set(freshness._key("t-cost", ()), 1.0)  # a cheap group
+    assert freshness.cached_sum("t", ("x",), compute, GROUPS, wait=False) == {("n",): len(GROUPS)}
+    assert asked[-1] == [GROUPS[0]]
+
+
 def test_a_cached_sum_without_the_cache_setting_computes_every_time(db, settings):
     settings.JIANDU_FIGURE_CACHE = False
     n = iter(range(1, 10))

@@ -99,6 +99,8 @@ def test_daily_jobs_run_each_registered_job_and_isolate_failures(db, temporary_j
     results = run_daily_jobs(datetime.date(2022, 4, 28))
     assert results == {"a.ok": {"sent": 1}, "b.broken": {"error": True}}
     assert seen == [datetime.date(2022, 4, 28)]
+    assert run_daily_jobs(datetime.date(2022, 4, 29), ["a.ok"]) == {"a.ok": {"sent": 1}}  # one job by hand
+    assert seen[-1] == datetime.date(2022, 4, 29)
 
 
 def test_the_scheduled_daily_jobs_run_once_a_day_however_many_workers_schedule_them(db, temporary_jobs):

@@ -244,7 +244,7 @@ def test_figures_summed_per_group_equal_the_figures_read_at_once(demo, db, monke
     scope = parse_scope(user, QueryDict(query))
     summed = module._dashboard(user, scope, on)
     with monkeypatch.context() as m:
-        m.setattr(module, "_records_per_group", module._records)  # the scope's figures in one pass
+        m.setattr(module, "_records_per_group", lambda u, sc, o, wait: module._records(u, sc, o))  # in one pass
         at_once = module._dashboard(user, scope, on)
     assert summed.as_dict() == at_once.as_dict()
     assert summed.section("problems").figures[0].value > 0
@@ -287,12 +287,21 @@ def test_the_daily_job_reads_the_commissions_dashboards_before_anyone_looks(
     caches["default"].clear()
     result = run_daily_jobs(on)["reports.warm_dashboards"]
     viewers = User.objects.filter(is_active=True, grants__role__in=["commission_leader", "office_staff"]).distinct()
-    assert result == {"dashboards": 2 * viewers.count()} and viewers.count() >= 2
+    assert result == {"dashboards": 5 * viewers.count(), "problem_lists": 2 * viewers.count()}
+    assert viewers.count() >= 2
     for username in ("leader", "office"):
         user = _user(username)
-        scope = parse_scope(user, QueryDict(""))
-        with django_assert_max_num_queries(2):  # the grants and the counters: the figures are ready
-            dashboard(user, scope, on=on)
+        for preset in ("", "month", "quarter", "year", "last_year", "all"):
+            scope = parse_scope(user, QueryDict(f"preset={preset}"))
+            with django_assert_max_num_queries(2):  # the grants and the counters: the figures are ready
+                dashboard(user, scope, on=on)
+    from jiandu.problems import selectors as problem_selectors
+
+    leader = _user("leader")
+    for params in ({}, {"status": "unclosed"}):  # the ledger as the menu opens it, and its open problems
+        filters = problem_selectors.parse_filters(leader, QueryDict(mutable=True) | params)
+        with django_assert_max_num_queries(5):  # the filters and the counters: the chips are ready
+            problem_selectors.warning_chips(leader, filters, sorted(params.items()), wait=False)
 
 
 def test_a_province_long_to_sum_comes_with_progress_then_its_figures(demo, db, client, monkeypatch):

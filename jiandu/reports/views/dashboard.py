@@ -5,10 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from jiandu.core.access import require
-from jiandu.core.freshness import PROGRESSIVE_MS
 
 from ..dashboard import dashboard as build_dashboard
-from ..dashboard import pending_ms
 from ..models import Briefing
 from ..scope import PRESETS, parse_scope
 
@@ -23,11 +21,10 @@ def dashboard(request):
     scope = parse_scope(request.user, request.GET)
     context = {"scope": scope, "presets": PRESETS}
     now = request.GET.get("figures") == "1"  # the figures, however long they take
-    if not now and pending_ms(request.user, scope) > PROGRESSIVE_MS:
+    context["d"] = build_dashboard(request.user, scope, wait=now)
+    if context["d"] is None:  # a province's figures to read: the page first, with a progress card
         params = request.GET.copy()
         params["figures"] = "1"
         context["figures_url"] = f"{request.path}?{params.urlencode()}"
-        return render(request, "reports/dashboard.html", context)
-    context["d"] = build_dashboard(request.user, scope)
     swapped = now and request.headers.get("HX-Request") == "true"  # in place of the progress card
     return render(request, "reports/dashboard_figures.html" if swapped else "reports/dashboard.html", context)
