@@ -89,6 +89,7 @@ class Activity(BaseModel):
         on_delete=models.PROTECT,
         related_name="activities",
         limit_choices_to={"kind": "group"},
+        db_index=False,  # the (group, start_date, …) index below starts with it
     )
     method = models.CharField(_("方式"), max_length=16, choices=Method.choices, db_index=True)
     title = models.CharField(_("标题"), max_length=200)

@@ -65,7 +65,11 @@ class Problem(BaseModel):
 
     number = models.CharField(_("编号"), max_length=20, unique=True)
     group = models.ForeignKey(
-        "organizations.Org", verbose_name=_("纪检监察组"), on_delete=models.PROTECT, related_name="problems"
+        "organizations.Org",
+        verbose_name=_("纪检监察组"),
+        on_delete=models.PROTECT,
+        related_name="problems",
+        db_index=False,  # the (group, registered_on, …) index below starts with it
     )
     source_kind = models.CharField(_("来源"), max_length=16, choices=SourceKind.choices, default=SourceKind.DIRECT)
     source_activity = models.ForeignKey(
