@@ -104,21 +104,22 @@ def _proposals(model, q: str, fields, trigrams: int = MAX_TRIGRAMS) -> tuple[str
     return " UNION ALL ".join(selects) or "SELECT NULL WHERE 0", params
 
 
-def _sqlite_narrowing(model, fields, q: str) -> Q | None:
-    """Q keeping the rows the search indexes propose for `q`, None when an index can't narrow."""
+def _sqlite_narrowing(model, fields, q: str) -> tuple[Q | None, bool]:
+    """Q keeping the rows the search indexes propose for `q` (None when an index can't narrow), and whether they
+    are many (more than DENSE)."""
     found = _proposals(model, q, fields)
     if found is None:
-        return None
+        return None, False
     sql, params = found
     with connection.cursor() as c:
         c.execute(f"SELECT count(*) FROM ({sql} LIMIT %s)", [*params, DENSE + 1])
         proposed = c.fetchone()[0]
     if proposed <= DENSE:
-        return Q(pk__in=RawSQL(sql, params))
+        return Q(pk__in=RawSQL(sql, params)), False
     # `+ 0`: not a way into the table for the planner, which then walks the list's ordering index (whose entries
     # hold the id: a row is read only when its id is proposed).
     sql, params = _proposals(model, q, fields, DENSE_TRIGRAMS)
-    return Q(In(F("pk") + 0, RawSQL(sql, params)))
+    return Q(In(F("pk") + 0, RawSQL(sql, params))), True
 
 
 def matching(qs: QuerySet, q: str, fields, *, exact=()) -> QuerySet:
@@ -131,9 +132,11 @@ def matching(qs: QuerySet, q: str, fields, *, exact=()) -> QuerySet:
     if connection.vendor == "postgresql":
         return _postgresql(qs, q, fields, exact)
     if connection.vendor == "sqlite":
-        narrowing = _sqlite_narrowing(qs.model, [*fields, *exact], q)
+        narrowing, dense = _sqlite_narrowing(qs.model, [*fields, *exact], q)
         if narrowing is not None:
             qs = qs.filter(narrowing)
+        if dense:  # the page walks the list's order; its capped count reads the table as it lies (twice as fast)
+            qs = paging.count_in_any_order(qs)
     return qs.filter(_lookups(q, fields, exact))
 
 

@@ -145,6 +145,7 @@ URL_ACCESS: dict[str, Rule] = {
     "documents:recipient_reply": record(LIAISON, DOC, write=True),
     # --- problems ---
     "problems:problem_list": page(BUSINESS_ROLES),
+    "problems:problem_chips": page(BUSINESS_ROLES),
     "problems:problem_create": page(GROUP, write=True),
     "problems:problem_export": page(BUSINESS_ROLES),
     "problems:problem_bulk_urge": page(GROUP, write=True),

@@ -129,3 +129,31 @@ def test_the_org_filter_finds_the_org_as_one_types(page, tree, group_member):
     page.click("[data-testid=filter-submit]")
     page.wait_for_load_state("networkidle")
     assert f"org={tree['wjw'].pk}" not in page.url and rows.count() == 2
+
+
+def test_a_province_long_to_count_shows_the_list_then_its_chips(
+    page, tree, group_member, commission_leader, monkeypatch
+):
+    """The list comes at once with a progress mark where the colour chips go; they appear when counted, and
+    a chip then filters the list."""
+    import datetime
+
+    from django.utils import timezone
+
+    from jiandu.core import freshness
+
+    monkeypatch.setattr(freshness, "COST_MS", 500.0)  # the server (this process) expects a long count
+    overdue = timezone.localdate() - datetime.timedelta(days=40)
+    problem(group_member, tree["wjw_group"], tree["wjw"], registered_on=overdue, deadline=overdue)
+    today = timezone.localdate()
+    problem(
+        group_member, tree["wjw_group"], tree["hospital"], registered_on=today, deadline=today + datetime.timedelta(30)
+    )
+    browser_login(page, commission_leader.username)
+    page.goto("/problems/")
+    page.wait_for_selector("[data-testid=chip-red]")  # swapped in place of the progress mark
+    assert page.locator("[data-testid=warning-chips-pending]").count() == 0
+    assert page.get_attribute("[data-testid=chip-red]", "data-count") == "1"
+    page.click("[data-testid=chip-red]")
+    page.wait_for_load_state("networkidle")
+    assert "warning=red" in page.url and page.locator("[data-testid=problem-row]").count() == 1
