@@ -1231,8 +1231,9 @@ class Server:
             "JIANDU_MEDIA_ROOT": str(media),
         }
         self.env.pop("JIANDU_BENCH_SESSION_ENGINE", None)
-        if vendor == "postgresql":
-            self.env["JIANDU_REDIS_URL"] = REDIS_URL
+        # The production layout's cache, shared by the workers (on SQLite too): with a cache per process, a
+        # worker that has not computed the province's figures yet would read them cold under load.
+        self.env["JIANDU_REDIS_URL"] = REDIS_URL
         self.conf = BASE_DIR / "config" / "gunicorn.conf.py"
         self.command = ""
 
@@ -1240,6 +1241,9 @@ class Server:
         return sys.executable
 
     def start(self) -> None:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()  # no figures left by an earlier run: the warm-ups compute them
         t0 = time.perf_counter()
         subprocess.run(
             [self.python(), "manage.py", "collectstatic", "--noinput", "-v", "0"],
@@ -1347,6 +1351,7 @@ class Load:
     times: list[float]
     errors: int
     kinds: dict
+    slowest: list = field(default_factory=list)  # [(ms, scenario name)], the five slowest requests
 
     @property
     def rps(self) -> float:
@@ -1361,6 +1366,7 @@ def http_load(server: Server, ctx: Ctx, scenarios: list[Scenario], users: int, s
     stop = threading.Event()
     times: list[float] = []
     errors: list[str] = []
+    named: list[tuple[float, str]] = []
     lock = threading.Lock()
 
     def work(i: int) -> None:
@@ -1372,6 +1378,7 @@ def http_load(server: Server, ctx: Ctx, scenarios: list[Scenario], users: int, s
             k += 1
             ms, ok, err = http_get(sess, server, s)
             with lock:
+                named.append((ms, s.name))
                 if ok:
                     times.append(ms)
                 else:
@@ -1389,7 +1396,7 @@ def http_load(server: Server, ctx: Ctx, scenarios: list[Scenario], users: int, s
     kinds: dict = {}
     for e in errors:
         kinds[e] = kinds.get(e, 0) + 1
-    return Load(users, elapsed, times, len(errors), kinds)
+    return Load(users, elapsed, times, len(errors), kinds, sorted(named, reverse=True)[:5])
 
 
 def http_export_job(server: Server, ctx: Ctx) -> Rate:
@@ -1528,7 +1535,9 @@ xlsx 导入 ≥ 5,000 行/秒，导出 ≥ 20,000 行/秒，任何页面的查�
   以及手写 SQL（同样的统计或同一页的 COUNT + SELECT … ORDER BY … LIMIT，裸游标执行，即下限）。
   「÷admin」「÷SQL」为我们的 p50 与参照 p50 之比。
 - **HTTP**：gunicorn 2 个工作进程、127.0.0.1 回环、`config.settings.production`（另加 admin，静态文件收集到临时目录），
-  PostgreSQL 时另有 1 个 Huey 工作进程（Redis）；负载客户端与服务器在同一台机器上，争用同样的 CPU。
+  缓存用 Redis（两个工作进程共用，开始前清空），PostgreSQL 时另有 1 个 Huey 工作进程（Redis）；
+  负载客户端与服务器在同一台机器上，争用同样的 CPU。页面先给出进度卡片时（冷缓存下的全省数字），客户端像 htmx
+  一样接着请求数字，计时为两次请求之和。
 - **导入与导出**：导出为台账的行函数写入 xlsx（`core.exports.select` + `write`，即后台任务所做的事，不含排队）；
   导入为活动导入服务处理一个用导入模板生成的 20,000 行文件（含读取和逐行校验），在事务中执行后回滚。
   后台导出经 Huey 的端到端路径（含进度轮询）另见 `bench/export_100k.py`，PostgreSQL 一节另测一次经 gunicorn → Redis →
@@ -1856,7 +1865,8 @@ def run_http(ctx: Ctx, scenarios: list[Scenario]) -> dict:
     server = Server(connection.vendor, media)
     out: dict = {
         "settings": "config.settings.production + admin（bench/settings_admin.py）",
-        "worker": "1 个 Huey 工作进程（Redis）" if connection.vendor == "postgresql" else "无 Huey 工作进程（SQLite）",
+        "worker": "缓存为 Redis（各工作进程共用）；"
+        + ("1 个 Huey 工作进程（Redis）" if connection.vendor == "postgresql" else "无 Huey 工作进程（SQLite）"),
         "command": "",
     }
     try:
@@ -1872,12 +1882,14 @@ def run_http(ctx: Ctx, scenarios: list[Scenario]) -> dict:
                 f"  load {users:3} users: {len(ld.times):,} ok, {ld.errors} errors, {ld.rps:.1f} req/s, "
                 f"p50 {fmt_ms(pct(ld.times, 50))} ms, p95 {fmt_ms(pct(ld.times, 95))} ms {ld.kinds or ''}"
             )
+            log("    slowest: " + ", ".join(f"{name} {fmt_ms(ms)} ms" for ms, name in ld.slowest))
         if ARGS.load_minutes:
             log(f"  reliability: 50 users for {ARGS.load_minutes:g} min …")
             ld = http_load(server, ctx, scenarios, 50, ARGS.load_minutes * 60)
             out["loads"].append(ld)
             out["reliability"] = ld
             log(f"  reliability: {len(ld.times):,} ok, {ld.errors} errors, {ld.rps:.1f} req/s {ld.kinds or ''}")
+            log("    slowest: " + ", ".join(f"{name} {fmt_ms(ms)} ms" for ms, name in ld.slowest))
         if connection.vendor == "postgresql":
             job = http_export_job(server, ctx)
             out["export_job"] = job
