@@ -74,14 +74,16 @@ def warning_chips(user, filters: "ProblemFilters", key, *, wait: bool = True) ->
     otherwise have the million problems counted again; this way only the written group's are. Commission
     roles see every problem, so these counts serve every commission viewer. With wait=False, None when they
     would take long to count (a province cold: ~0.4 s): the list then asks for them separately."""
-    base = apply_filters(user, filters, without_warning=True)
     if not sees_every_business_record(user):
-        return freshness.cached("problem-chips", (user.pk, key, today()), lambda: warning_counts(base))
+        compute_all = lambda: warning_counts(apply_filters(user, filters, without_warning=True))  # noqa: E731
+        return freshness.cached("problem-chips", (user.pk, key, today()), compute_all)
     from jiandu.organizations.selectors import every_group_id
 
     ids = every_group_id()
 
     def compute(missing: list[int]) -> dict[int, dict]:
+        # the filters applied only when counting: a keyword's index lookups are not run for cached chips
+        base = apply_filters(user, filters, without_warning=True)
         qs = base if len(missing) == len(ids) else within_groups(base, missing)
         rows = (
             qs.order_by()
