@@ -67,13 +67,15 @@ def warning_counts(qs: QuerySet, *, on: date | None = None) -> dict[str, int]:
     return {c: agg[c] for c in WARNING_FILTERS}
 
 
-def warning_chips(user, filters: "ProblemFilters", key, *, wait: bool = True) -> dict[str, int] | None:
+def warning_chips(user, filters: "ProblemFilters", *, wait: bool = True) -> dict[str, int] | None:
     """The list's colour chips: how many of the filtered problems (the colour filter aside) per colour, cached
-    until a write (core.freshness) under `key` (the filters as the request gave them) and the day. A commission
+    until a write (core.freshness) under the filters and the day. A commission
     viewer's are counted per group and summed (freshness.cached_sum): a write anywhere in the province would
     otherwise have the million problems counted again; this way only the written group's are. Commission
     roles see every problem, so these counts serve every commission viewer. With wait=False, None when they
     would take long to count (a province cold: ~0.4 s): the list then asks for them separately."""
+    params = {k: v for k, v in filters.as_params().items() if k != "warning"}
+    key = (sorted(params.items()), filters.invalid_ref)
     if not sees_every_business_record(user):
         compute_all = lambda: warning_counts(apply_filters(user, filters, without_warning=True))  # noqa: E731
         return freshness.cached("problem-chips", (user.pk, key, today()), compute_all)

@@ -77,8 +77,7 @@ def problem_list(request):
     qs = selectors.apply_filters(request.user, filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_warnings(page.object_list)
-    chip_params = sorted((k, v) for k, v in _params(request) if k != "warning")
-    chips = _chips(request, filters, chip_params, wait=False)
+    chips = _chips(request, filters, wait=False)
     if chips is None:  # a province's problems to count: the list first, the chips in a second request
         chips = {"url": f"{reverse('problems:problem_chips')}?{urlencode(_params(request))}"}
     return render(
@@ -96,12 +95,13 @@ def problem_list(request):
     )
 
 
-def _chips(request, filters, chip_params, *, wait: bool = True) -> dict | None:
+def _chips(request, filters, *, wait: bool = True) -> dict | None:
     """The colour chips: each colour's count over the other filters and the list URL that adds the colour (None:
     not counted yet, see selectors.warning_chips)."""
-    counts = selectors.warning_chips(request.user, filters, chip_params, wait=wait)
+    counts = selectors.warning_chips(request.user, filters, wait=wait)
     if counts is None:
         return None
+    chip_params = [(k, v) for k, v in _params(request) if k != "warning"]
     colours = (Warning.RED, Warning.YELLOW, Warning.GREEN, Warning.CLOSED_LATE)
     return {
         "colours": [
@@ -123,8 +123,7 @@ def problem_chips(request):
     list comes first and asks for them (htmx)."""
     require(request.user, "view", Problem)
     filters = selectors.parse_filters(request.user, request.GET)
-    chip_params = sorted((k, v) for k, v in _params(request) if k != "warning")
-    return render(request, "problems/_chips.html", {"chips": _chips(request, filters, chip_params), "filters": filters})
+    return render(request, "problems/_chips.html", {"chips": _chips(request, filters), "filters": filters})
 
 
 @login_required

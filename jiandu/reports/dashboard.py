@@ -533,9 +533,8 @@ def warm_dashboards(day: date) -> dict:
             dashboard(user, parse_scope(user, {"preset": key}), on=day)
             boards += 1
         if can(user, "view", Problem):
-            for params in WARM_PROBLEM_LISTS:  # the chips' key: the list's filters as (name, value) pairs, sorted
-                filters = problems.parse_filters(user, QueryDict(mutable=True) | params)
-                problems.warning_chips(user, filters, sorted(params.items()))
+            for params in WARM_PROBLEM_LISTS:
+                problems.warning_chips(user, problems.parse_filters(user, QueryDict(mutable=True) | params))
                 lists += 1
     return {"dashboards": boards, "problem_lists": lists}
 
@@ -613,18 +612,6 @@ def _flat(group_id: int, acts, docs, probs, calls) -> dict:
     return {k: n for k, n in out.items() if n}
 
 
-def _group_parts(user, scope: ReportScope, on: date) -> tuple[str, tuple, list[int]]:
-    """The name, parts and groups under which a commission viewer's per-group figures are cached. Commission
-    roles see every business record (core.access.sees_every_business_record): their figures depend on which
-    modules they may view, not on who they are — one set of parts serves every commission viewer. Kept a day:
-    the counters make them fresh, and the daily job (warm_dashboards) reads them before the first viewer."""
-    from jiandu.organizations.selectors import every_group_id
-
-    ids = scope.group_ids if scope.group_ids is not None else every_group_id()
-    show = tuple(can(user, "view", m) for m in (Activity, Document, Problem, TestCall))
-    return "dashboard-group", ("commission", show, scope.date_from, scope.date_to, on), ids
-
-
 def _records_per_group(user, scope: ReportScope, on: date, wait: bool = True) -> _Records | None:
     """The same figures for a commission viewer, whose scope is many groups (the province: 200): read per group by
     the modules' grouped selectors, kept per group and summed (jiandu.core.freshness.cached_sum) — after
@@ -632,9 +619,10 @@ def _records_per_group(user, scope: ReportScope, on: date, wait: bool = True) ->
     from jiandu.activities.models import Topic
     from jiandu.documents.enums import DocumentKind
     from jiandu.organizations.models import Org
+    from jiandu.organizations.selectors import every_group_id
 
-    name, parts, ids = _group_parts(user, scope, on)
-    show = dict(zip((Activity, Document, Problem, TestCall), parts[1], strict=True))
+    ids = scope.group_ids if scope.group_ids is not None else every_group_id()
+    show = {m: can(user, "view", m) for m in (Activity, Document, Problem, TestCall)}
 
     def compute(missing: list[int]) -> dict[int, dict]:
         # Every group of the province missing (a cold cache): read the tables whole rather than by a list of 200
@@ -650,7 +638,11 @@ def _records_per_group(user, scope: ReportScope, on: date, wait: bool = True) ->
             calls = {g: (t.done, t.connected) for g, t in totals.items()}
         return {g: _flat(g, acts.get(g), docs.get(g), probs.get(g), calls.get(g)) for g in missing}
 
-    total = freshness.cached_sum(name, parts, compute, ids, timeout=freshness.DAY, wait=wait)
+    # Commission roles see every business record (core.access.sees_every_business_record): their figures depend on
+    # which modules they may view, not on who they are — one set of parts serves every commission viewer. Kept a
+    # day: the counters make them fresh, and the daily job (warm_dashboards) reads them before the first viewer.
+    parts = ("commission", tuple(show.values()), scope.date_from, scope.date_to, on)
+    total = freshness.cached_sum("dashboard-group", parts, compute, ids, timeout=freshness.DAY, wait=wait)
     if total is None:
         return None
 

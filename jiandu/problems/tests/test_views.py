@@ -241,3 +241,10 @@ def test_the_chips_alone_follow_access(client, tree, probs, group_member, other_
     part = login(client, other_group_member).get("/problems/chips/").content.decode()
     counts = {c: int(n) for c, n in re.findall(r'data-testid="chip-([a-z_]+)"[^>]*data-count="(\d+)"', part)}
     assert counts == _counted(other_group_member) and counts != _counted(group_member)
+
+
+def test_the_chips_of_a_group_one_may_not_see_are_all_zero(client, tree, probs, commission_leader):
+    """The chips are cached under the filters as parsed: a group that does not exist keeps its own (empty)
+    counts, never the whole province's."""
+    assert _chips(client, commission_leader)["red"] > 0  # the province's, now cached
+    assert set(_chips(client, commission_leader, group="999999").values()) == {0}

@@ -301,7 +301,7 @@ def test_the_daily_job_reads_the_commissions_dashboards_before_anyone_looks(
     for params in ({}, {"status": "unclosed"}):  # the ledger as the menu opens it, and its open problems
         filters = problem_selectors.parse_filters(leader, QueryDict(mutable=True) | params)
         with django_assert_max_num_queries(5):  # the filters and the counters: the chips are ready
-            problem_selectors.warning_chips(leader, filters, sorted(params.items()), wait=False)
+            problem_selectors.warning_chips(leader, filters, wait=False)
 
 
 def test_a_province_long_to_sum_comes_with_progress_then_its_figures(demo, db, client, monkeypatch):

@@ -26,5 +26,5 @@ def dashboard(request):
         params = request.GET.copy()
         params["figures"] = "1"
         context["figures_url"] = f"{request.path}?{params.urlencode()}"
-    swapped = now and request.headers.get("HX-Request") == "true"  # in place of the progress card
+    swapped = now and request.htmx  # in place of the progress card
     return render(request, "reports/dashboard_figures.html" if swapped else "reports/dashboard.html", context)
