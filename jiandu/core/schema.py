@@ -4,9 +4,10 @@ keyword index's triggers dropped with it; see core.search)."""
 from django.db import migrations
 
 
-def drop_foreign_key_index(app_label: str, model_name: str, name: str, field) -> migrations.SeparateDatabaseAndState:
-    """The foreign key `name`'s own single-column index dropped in place, its field now declared as `field`
-    (db_index=False: a composite index starts with its column). AlterField would rebuild the table on SQLite."""
+def drop_field_index(app_label: str, model_name: str, name: str, field) -> migrations.SeparateDatabaseAndState:
+    """The field `name`'s own single-column index (on PostgreSQL a text field's LIKE index too) dropped in place,
+    the field now declared as `field` (db_index=False: a composite index starts with its column). AlterField
+    would rebuild the table on SQLite."""
 
     def forwards(apps, schema_editor):
         model = apps.get_model(app_label, model_name)
@@ -19,7 +20,8 @@ def drop_foreign_key_index(app_label: str, model_name: str, name: str, field) ->
 
     def backwards(apps, schema_editor):
         model = apps.get_model(app_label, model_name)
-        schema_editor.execute(schema_editor._create_index_sql(model, fields=[model._meta.get_field(name)]))
+        for sql in schema_editor._field_indexes_sql(model, model._meta.get_field(name)):
+            schema_editor.execute(sql)
 
     return migrations.SeparateDatabaseAndState(
         state_operations=[migrations.AlterField(model_name=model_name, name=name, field=field)],

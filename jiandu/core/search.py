@@ -4,14 +4,17 @@
 equals it, ignoring case, as the `icontains`/`iexact` lookups do on the database in use (SQLite's LIKE folds
 ASCII letters only, PostgreSQL's UPPER() every letter). A field may cross one foreign key ("site__name").
 
-- PostgreSQL: one GIN index per searched table over UPPER(column::text) of each column, with two operator
-  classes: pg_trgm trigrams (queries of 3+ characters; Django's own icontains SQL uses it, as a BitmapOr over the
-  columns) and jiandu_short_grams(), the set of 1- and 2-character substrings (queries of 1–2 characters, which
-  trigrams cannot narrow; the common case in Chinese: 整改, 食堂). With the statistics of both, the planner
-  reads a rare word's rows from the index and walks the list's ordering index for a common one. A related
-  table's field is looked up first in its own index; its ids go into the condition (an OR across a join could
-  not be answered from indexes). A column matched whole (`exact`: a code) has a plain index on UPPER(column)
-  instead, which iexact uses.
+- PostgreSQL: one GIN index per searched table over the 2-character substrings (bigrams) of UPPER(column::text)
+  of each column (jiandu_bigrams). A query of 2 characters is one key; a longer one the AND of its bigrams (a
+  superset of the rows holding it), with the lookups themselves checked on those rows. With the statistics of the
+  indexed expressions (2 characters) or of LIKE (longer), the planner reads a rare word's rows from the index and
+  walks the list's ordering index for a common one. A query of 1 character has no key: it is the lookups alone,
+  which find a common character's page quickly on the list's order (a rare one's count reads the table). Bigrams
+  alone, not pg_trgm's trigrams beside 1- and 2-character substrings as before: a third of the keys, which every
+  inserted row writes (an import of 20,000 activities spent 2.5 s in that index). A related table's field is
+  looked up first in its own index; its ids go into the condition (an OR across a join could not be answered
+  from indexes). A column matched whole (`exact`: a code) has a plain index on UPPER(column) instead, which
+  iexact uses.
 - SQLite: a contentless FTS5 table with the trigram tokenizer per searched table (<table>_search), kept in step
   by triggers. Every column's text is followed by two sentinel characters, so every character starts a
   trigram: a query of 1–2 characters is the OR of the indexed trigrams starting with it (from the fts5vocab
@@ -41,7 +44,7 @@ SENTINEL = "char(1, 1)"  # after every column's text in the SQLite index: every 
 # full, i.e. shrinks as the word gets commoner). Measured on 1,000,000 problems the two cross near 20,000.
 DENSE = 20_000
 MAX_PREFIX_TERMS = 500  # a query of 1–2 characters with more trigrams than this is left to LIKE
-MAX_TRIGRAMS = 8  # of a long query, the AND of this many trigrams narrows enough
+MAX_GRAMS = 8  # of a long query, the AND of this many trigrams (SQLite) or bigrams (PostgreSQL) narrows enough
 MAX_RELATED_IDS = 5_000  # PostgreSQL: related rows (sites) matching, passed by id up to this many
 DENSE_TRIGRAMS = 2  # … and when many rows match, the AND of the first and last: cheaper to read, still a superset
 
@@ -54,17 +57,14 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _fts_query(table: str, q: str, trigrams: int = MAX_TRIGRAMS) -> str | None:
+def _fts_query(table: str, q: str, trigrams: int = MAX_GRAMS) -> str | None:
     """The FTS5 query proposing the rows of `table` that may contain `q` ("" for none), None when the index can't
     (a control character; a short query with a cased non-ASCII letter, which FTS5 folds and LIKE does not; a
     short query starting too many trigrams)."""
     if any(ord(ch) < 32 for ch in q):
         return None
     if len(q) >= 3:
-        grams = list(dict.fromkeys(q[i : i + 3] for i in range(len(q) - 2)))
-        if len(grams) > trigrams:  # spread over the query: its start, its end and between
-            step = (len(grams) - 1) / (trigrams - 1)
-            grams = [grams[round(i * step)] for i in range(trigrams)]
+        grams = _spread(list(dict.fromkeys(q[i : i + 3] for i in range(len(q) - 2))), trigrams)
         return " AND ".join(_quote(g) for g in grams)
     if any(not ch.isascii() and (ch.isupper() or ch.islower()) for ch in q):
         return None  # FTS5 folds every cased letter, LIKE only ASCII ones
@@ -80,7 +80,7 @@ def _fts_query(table: str, q: str, trigrams: int = MAX_TRIGRAMS) -> str | None:
     return " OR ".join(_quote(term) for term in terms)
 
 
-def _proposals(model, q: str, fields, trigrams: int = MAX_TRIGRAMS) -> tuple[str, list] | None:
+def _proposals(model, q: str, fields, trigrams: int = MAX_GRAMS) -> tuple[str, list] | None:
     """SQL selecting the ids of `model` rows the search indexes propose for `q` (a superset of the matches), with
     its parameters; None when an index can't narrow. A field across a foreign key is found in the related
     table's index, then through the foreign key's index."""
@@ -149,16 +149,16 @@ def _lookups(q: str, fields, exact) -> Q:
     return condition
 
 
-class ShortGrams(Expression):
-    """PostgreSQL: the column holds `q` of 1–2 characters, ignoring case (UPPER, as icontains), asked of the index
-    of its 1- and 2-character substrings (jiandu_short_grams): a trigram index can't answer so short a query."""
+class Bigrams(Expression):
+    """PostgreSQL: the column holds each of `grams` (2-character strings), ignoring case (UPPER, as icontains),
+    asked of the keyword index (jiandu_bigrams)."""
 
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, column, q: str):
+    def __init__(self, column, grams: list[str]):
         super().__init__()
-        self.column, self.q = F(column) if isinstance(column, str) else column, q
+        self.column, self.grams = F(column) if isinstance(column, str) else column, grams
 
     def get_source_expressions(self):
         return [self.column]
@@ -168,7 +168,24 @@ class ShortGrams(Expression):
 
     def as_sql(self, compiler, connection):
         sql, params = compiler.compile(self.column)
-        return f"jiandu_short_grams(UPPER(({sql})::text)) @> ARRAY[UPPER(%s)]", [*params, self.q]
+        wanted = ", ".join(["UPPER(%s)"] * len(self.grams))
+        return f"jiandu_bigrams(UPPER(({sql})::text)) @> ARRAY[{wanted}]", [*params, *self.grams]
+
+
+def bigrams(q: str) -> list[str]:
+    """The 2-character substrings of `q` asked of the PostgreSQL index (at most MAX_GRAMS); none for a single
+    character or a query holding GRAM_END."""
+    if GRAM_END in q:
+        return []
+    return _spread(list(dict.fromkeys(q[i : i + 2] for i in range(len(q) - 1))), MAX_GRAMS)
+
+
+def _spread(grams: list[str], n: int) -> list[str]:
+    """At most n of a query's grams, spread over it: its start, its end and between."""
+    if len(grams) <= n:
+        return grams
+    step = (len(grams) - 1) / (n - 1)
+    return [grams[round(i * step)] for i in range(n)]
 
 
 class IdAmong(Expression):
@@ -195,18 +212,22 @@ class IdAmong(Expression):
 
 def _postgresql_condition(model, q: str, fields, exact) -> tuple[Q, Q]:
     """Over one table's own columns, a condition its search index answers, and the condition whose planned rows
-    tell how common the word is: the lookups themselves from 3 characters (the trigram index serves LIKE and =);
-    below, the short substrings, joined by the lookups when the planner expects a common word (more than DENSE
-    rows): walking the list's ordering index, PostgreSQL then tries the cheaper LIKE first and computes a
-    row's substrings only when it contains the word; counting, it reads the rows from the index."""
+    tell how common the word is. 2 characters: the bigram itself, an exact condition, joined by the lookups when
+    the planner expects a common word (more than DENSE rows): walking the list's ordering index, PostgreSQL then
+    tries the cheaper LIKE first and computes a row's bigrams only when it contains the word; counting, it reads
+    the rows from the index. 3 and more: the lookups and the AND of the word's bigrams, planned as the lookups
+    (LIKE's estimate reads the column's statistics). 1 character: the lookups alone."""
     lookups = _lookups(q, fields, exact)
-    if len(q) >= 3:
+    grams = bigrams(q)
+    if not grams:
         return lookups, lookups
     condition = Q()
     for name in fields:
-        condition |= Q(ShortGrams(name, q))
+        condition |= Q(Bigrams(name, grams))
     for name in exact:
         condition |= Q(**{f"{name}__iexact": q})  # the plain index on UPPER(column)
+    if len(q) > 2:
+        return lookups & condition, lookups
     return (lookups & condition if _planned_rows(model, condition) > DENSE else condition), condition
 
 
@@ -298,27 +319,30 @@ def sqlite_statements(table: str, columns) -> list[str]:
     ]
 
 
-# The 1- and 2-character substrings of a text, for queries too short for trigrams.
-SHORT_GRAMS_FUNCTION = """
-CREATE OR REPLACE FUNCTION jiandu_short_grams(t text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-    SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (
-        SELECT substr(t, i, 1) AS g FROM generate_series(1, char_length(t)) AS i
-        UNION ALL
-        SELECT substr(t, i, 2) FROM generate_series(1, char_length(t) - 1) AS i
-    ) AS grams
+# The 2-character substrings of a text: its pairs from the first and from the second character (regexp_replace
+# marks the end of each pair with GRAM_END, which string_to_array splits at; an odd text's last character is left
+# as a key of its own, never asked). One expression of built-in functions, not STRICT, so PostgreSQL inlines it
+# into the index and the queries (a SQL function with a FROM of its own would run as a query per value). A pair
+# holding GRAM_END may be missing: a query holding it is not asked of the index (bigrams()).
+GRAM_END = "\x01"
+BIGRAMS_FUNCTION = r"""
+CREATE OR REPLACE FUNCTION jiandu_bigrams(t text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT array_remove(
+        string_to_array(regexp_replace(t, '..', E'\\&\x01', 'g'), E'\x01')
+        || string_to_array(regexp_replace(substr(t, 2), '..', E'\\&\x01', 'g'), E'\x01'),
+        ''
+    )
 $$"""
 
 
 def postgresql_statements(table: str, columns, exact=()) -> list[str]:
     # UPPER(column::text) is what Django's icontains and iexact compare: the planner matches the indexes' expressions.
-    trigrams = [f'UPPER(("{c}")::text) gin_trgm_ops' for c in columns]
-    short = [f'jiandu_short_grams(UPPER(("{c}")::text))' for c in columns]
+    grams = [f'jiandu_bigrams(UPPER(("{c}")::text))' for c in columns]
     fts = fts_table(table)
     return [
-        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-        SHORT_GRAMS_FUNCTION,
-        f'CREATE INDEX "{fts}" ON "{table}" USING gin ({", ".join(trigrams + short)})',
+        BIGRAMS_FUNCTION,
+        f'CREATE INDEX "{fts}" ON "{table}" USING gin ({", ".join(grams)})',
         *(f'CREATE INDEX "{fts}_{c}" ON "{table}" (UPPER(("{c}")::text))' for c in exact),
     ]
 
@@ -388,6 +412,26 @@ class SearchIndex(Operation):
     @property
     def migration_name_fragment(self):
         return f"search_{self.table}"
+
+
+class RebuildSearchIndex(SearchIndex):
+    """PostgreSQL: the index dropped and built again as SearchIndex defines it now (its keys changed), with the
+    same arguments; SQLite's is left as it is. Backwards: nothing (the index as defined now serves either way)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            self._drop(schema_editor)
+            self._create(schema_editor)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
+    def describe(self):
+        return f"Rebuild the keyword search index on {self.table} (PostgreSQL)"
+
+    @property
+    def migration_name_fragment(self):
+        return f"rebuild_search_{self.table}"
 
 
 class DropSearchIndex(SearchIndex):

@@ -8,6 +8,8 @@ INSERTs of many rows. New rows take their ids first (`reserve_ids`), so what der
 row.
 """
 
+from contextlib import ExitStack
+
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
@@ -39,51 +41,90 @@ def _columns(model: type[Model], with_pk: bool = False) -> list:
     ]
 
 
-def _tuples(model: type[Model], rows: list[dict], with_pk: bool = False) -> tuple[list, list[tuple]]:
-    """The rows (dicts by attname, e.g. group_id) as tuples in column order, defaults filled in, values converted.
+class _Converter:
+    """A row (a dict by attname, e.g. group_id) as a tuple in column order, defaults filled in, values converted.
     A converted value is remembered per field: an import's rows share their dates and their time of writing."""
-    conn = connections[DEFAULT_DB_ALIAS]
-    fields = _columns(model, with_pk)
-    defaults = [(f.attname, f.get_default()) for f in fields]
-    prepared = [(i, f.get_db_prep_save, {}) for i, f in enumerate(fields) if f.get_internal_type() not in PLAIN]
-    out = []
-    for row in rows:
-        values = [row.get(name, default) for name, default in defaults]
-        for i, prep, seen in prepared:
+
+    def __init__(self, model: type[Model], with_pk: bool):
+        self.conn = connections[DEFAULT_DB_ALIAS]
+        self.fields = _columns(model, with_pk)
+        self.defaults = [(f.attname, f.get_default()) for f in self.fields]
+        self.prepared = [
+            (i, f.get_db_prep_save, {}) for i, f in enumerate(self.fields) if f.get_internal_type() not in PLAIN
+        ]
+        self.shared = {}  # not hashable (a dict for a JSON field): by identity, e.g. every timeline row's `details`
+
+    def __call__(self, row: dict) -> tuple:
+        values = [row.get(name, default) for name, default in self.defaults]
+        for i, prep, seen in self.prepared:
             value = values[i]
             try:
                 values[i] = seen[value]
             except KeyError:
-                values[i] = seen[value] = prep(value, conn)
-            except TypeError:  # not hashable (a dict for a JSON field)
-                values[i] = prep(value, conn)
-        out.append(tuple(values))
-    return fields, out
+                values[i] = seen[value] = prep(value, self.conn)
+            except TypeError:
+                kept = self.shared.get((i, id(value)))
+                if kept is None:  # the value is held with its conversion: its id stays its own
+                    kept = self.shared[i, id(value)] = (value, prep(value, self.conn))
+                values[i] = kept[1]
+        return tuple(values)
+
+
+class Writer:
+    """Rows written as they are added (`add`, a dict by attname; a missing field takes its default; with_pk: each
+    brings its primary key, from reserve_ids), inside `with`. PostgreSQL: one COPY, open while the rows come, so
+    the database inserts them while the caller prepares the next; SQLite: INSERTs of as many rows as its
+    parameters allow. Nothing else may use the connection inside the `with` (the COPY holds it)."""
+
+    def __init__(self, model: type[Model], *, with_pk: bool = False):
+        self.convert = _Converter(model, with_pk)
+        quote = connection.ops.quote_name
+        self.sql = f"{quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in self.convert.fields)})"
+        self.batch: list[tuple] = []
+        self.size = max(1, min(1000, connection.ops.bulk_batch_size(self.convert.fields, [None] * 1000)))
+
+    def __enter__(self):
+        self.stack = ExitStack()
+        self.cursor = self.stack.enter_context(connection.cursor())
+        self.copy = None
+        if connection.vendor == "postgresql":  # psycopg's COPY: no statement to parse and bind per row
+            self.copy = self.stack.enter_context(self.cursor.cursor.copy(f"COPY {self.sql} FROM STDIN"))
+        return self
+
+    def add(self, row: dict) -> None:
+        if self.copy is not None:
+            self.copy.write_row(self.convert(row))
+            return
+        self.batch.append(self.convert(row))
+        if len(self.batch) >= self.size:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.batch:
+            one = f"({', '.join(['%s'] * len(self.convert.fields))})"
+            self.cursor.execute(
+                f"INSERT INTO {self.sql} VALUES " + ", ".join([one] * len(self.batch)),
+                [v for row in self.batch for v in row],
+            )
+            self.batch = []
+
+    def __exit__(self, kind, error, tb):
+        if kind is None and self.copy is None:
+            try:
+                self._flush()
+            except BaseException as e:
+                self.stack.__exit__(type(e), e, e.__traceback__)
+                raise
+        return self.stack.__exit__(kind, error, tb)
 
 
 def insert(model: type[Model], rows: list[dict], *, with_pk: bool = False) -> None:
-    """INSERT the rows (dicts by attname; a missing field takes its default; with_pk: each brings its primary key,
-    from reserve_ids). PostgreSQL: one COPY; SQLite: INSERTs of as many rows as its parameters allow."""
+    """INSERT the rows (see Writer)."""
     if not rows:
         return
-    fields, values = _tuples(model, rows, with_pk)
-    quote = connection.ops.quote_name
-    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # psycopg's COPY: no statement to parse and bind per row
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
-            return
-        # many rows a statement, as many as the database takes parameters (SQLite: faster than executemany)
-        one = f"({', '.join(['%s'] * len(fields))})"
-        size = max(1, min(1000, connection.ops.bulk_batch_size(fields, values)))
-        for start in range(0, len(values), size):
-            batch = values[start : start + size]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * len(batch)),
-                [v for row in batch for v in row],
-            )
+    with Writer(model, with_pk=with_pk) as writer:
+        for row in rows:
+            writer.add(row)
 
 
 def reserve_ids(model: type[Model], n: int) -> list[int]:

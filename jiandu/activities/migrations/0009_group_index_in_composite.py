@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from jiandu.core.schema import drop_foreign_key_index
+from jiandu.core.schema import drop_field_index
 
 
 class Migration(migrations.Migration):
@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     operations = [
         # the composite (group, …) index starts with the column: the foreign key's own index is not needed
-        drop_foreign_key_index(
+        drop_field_index(
             "activities",
             "activity",
             "group",

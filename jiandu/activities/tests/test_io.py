@@ -190,3 +190,16 @@ def test_imported_activities_take_new_ids_never_reused(group_member, tree):
     assert third.pk > freed and third.code == f"HD{third.pk:07d}"
     fourth = ActivityFactory(group=tree["wjw_group"], created_by=group_member)
     assert fourth.pk > third.pk
+
+
+def test_a_late_bad_row_undoes_the_rows_written_before_it(group_member, tree):
+    """New rows are written while the next ones are checked (io.bulk.Writer; on SQLite in batches of up to 1,000
+    rows): a bad row after 1,200 good ones still leaves nothing, and the next file imports whole."""
+    before = Activity.objects.count()
+    good = [row(title=f"实地检查第{i}家医院") for i in range(1200)]
+    with pytest.raises(ImportFailed) as e:
+        ledger.activity_import(actor=group_member, upload=upload([*good, row(method="飞行检查")]))
+    assert [(r, c) for r, c, _m in e.value.rows] == [(1202, "方式")]
+    assert Activity.objects.count() == before and not ActivityEvent.objects.exists()
+    result = ledger.activity_import(actor=group_member, upload=upload(good[:3]))
+    assert result.created == 3 and Activity.objects.count() == before + 3

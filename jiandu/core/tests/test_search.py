@@ -208,13 +208,13 @@ def test_every_index_is_in_place():
         (Activity, ACTIVITY_FIELDS[0], "食堂卫生", "activities_activity_search"),
         (Document, DOCUMENT_FIELDS[0], "Abc", "documents_document_search"),
         (Problem, PROBLEM_FIELDS[0], "卫生整", "problems_problem_search"),
-        (Problem, PROBLEM_FIELDS[0], "整改", "problems_problem_search"),  # 1–2 characters: the short substrings
+        (Problem, PROBLEM_FIELDS[0], "整改", "problems_problem_search"),  # 2 characters: one bigram
         (Site, ["name"], "帐篷设置点", "organizations_site_search"),
     ],
 )
 def test_postgresql_plan_can_use_the_index(texts, model, fields, q, index):
-    """The trigram indexes are on what Django's icontains compares (UPPER(column::text)). The test tables are
-    tiny, so other plans are priced out: a bitmap scan is left, and only a trigram index can serve a LIKE."""
+    """The bigram indexes are on what Django's icontains compares (UPPER(column::text)). The test tables are
+    tiny, so other plans are priced out: a bitmap scan is left, which only the keyword index can serve."""
     sql, params = search.matching(model.objects.order_by(), q, fields).query.sql_with_params()
     with connection.cursor() as c:
         for plan in ("seqscan", "indexscan", "indexonlyscan"):
@@ -260,3 +260,29 @@ def test_a_list_counts_a_common_word_from_the_index(texts, plan, q):
     counting = queries.captured_queries[-1]["sql"]
     any_order = plan == "dense"  # SQLite: many rows proposed; PostgreSQL: a common word (DENSE planned rows)
     assert ("ORDER BY" not in counting) == any_order, counting
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL function")
+@pytest.mark.parametrize("text", ["", "a", "ab", "abc", "整改落实", "整改整改", "食堂\n卫生", "😀表情 x", "甲\x01乙丙"])
+def test_the_index_keys_are_every_bigram(db, text):
+    """The PostgreSQL index's keys: each pair of characters (and an odd text's last character, never asked); the
+    pairs are cut at GRAM_END, so one holding it may be missing, and such a query is not asked of the index."""
+    with connection.cursor() as c:
+        c.execute("SELECT jiandu_bigrams(%s)", [text])
+        (keys,) = c.fetchone()
+    pairs = {text[i : i + 2] for i in range(len(text) - 1)}
+    searchable = {g for g in pairs if search.GRAM_END not in g}
+    assert searchable <= set(keys) <= pairs | set(text)
+
+
+def test_a_long_query_asks_for_a_few_of_its_bigrams():
+    assert search.bigrams("整") == [] and search.bigrams("a\x01") == []
+    assert search.bigrams("整改整改") == ["整改", "改整"]
+    grams = search.bigrams("关于进一步加强食堂卫生整改的通知")
+    assert len(grams) == search.MAX_GRAMS and grams[0] == "关于" and grams[-1] == "通知"
+
+
+@pytest.mark.parametrize("q", ["\x01乙", "甲\x01", "\x01"])
+def test_a_query_holding_the_gram_separator_finds_its_rows(texts, group_member, tree, q):
+    problem(group_member, tree["wjw_group"], tree["wjw"], description="甲\x01乙丙")
+    assert found(Problem, q, *PROBLEM_FIELDS) == plain(Problem, q, *PROBLEM_FIELDS) != set()
