@@ -338,16 +338,20 @@ $$"""
 
 def postgresql_statements(table: str, columns, exact=()) -> list[str]:
     # UPPER(column::text) is what Django's icontains and iexact compare: the planner matches the indexes' expressions.
+    # The statistics of UPPER(column) are what the planner estimates a LIKE from (how common a word is): without
+    # them it guesses 0.5 % of the rows for any word, and reads and sorts a common word's 125,000 problems (190 ms)
+    # instead of walking the list's order (the pg_trgm index used to hold that expression, and ANALYZE its stats).
     grams = [f'jiandu_bigrams(UPPER(("{c}")::text))' for c in columns]
     fts = fts_table(table)
     return [
         BIGRAMS_FUNCTION,
         f'CREATE INDEX "{fts}" ON "{table}" USING gin ({", ".join(grams)})',
+        *(f'CREATE STATISTICS "{fts}_{c}_upper" ON (UPPER(("{c}")::text)) FROM "{table}"' for c in columns),
         *(f'CREATE INDEX "{fts}_{c}" ON "{table}" (UPPER(("{c}")::text))' for c in exact),
     ]
 
 
-def drop_statements(vendor: str, table: str, exact=()) -> list[str]:
+def drop_statements(vendor: str, table: str, columns, exact=()) -> list[str]:
     fts = fts_table(table)
     if vendor == "sqlite":
         return [
@@ -355,7 +359,11 @@ def drop_statements(vendor: str, table: str, exact=()) -> list[str]:
             f'DROP TABLE IF EXISTS "{fts}_vocab"',
             f'DROP TABLE IF EXISTS "{fts}"',
         ]
-    return [f'DROP INDEX IF EXISTS "{name}"' for name in (fts, *(f"{fts}_{c}" for c in exact))]
+    return [
+        f'DROP INDEX IF EXISTS "{fts}"',
+        *(f'DROP STATISTICS IF EXISTS "{fts}_{c}_upper"' for c in columns),
+        *(f'DROP INDEX IF EXISTS "{fts}_{c}"' for c in exact),
+    ]
 
 
 class SearchIndex(Operation):
@@ -398,7 +406,7 @@ class SearchIndex(Operation):
     def _drop(self, schema_editor):
         vendor = schema_editor.connection.vendor
         if vendor in ("sqlite", "postgresql"):
-            self._run(schema_editor, drop_statements(vendor, self.table, self.exact))
+            self._run(schema_editor, drop_statements(vendor, self.table, self.columns, self.exact))
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         self._create(schema_editor)

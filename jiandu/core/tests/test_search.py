@@ -199,6 +199,9 @@ def test_every_index_is_in_place():
             indexes = {name for (name,) in c.fetchall()}
             assert {f"{table}_search" for table in SEARCHED_TABLES} <= indexes
             assert "activities_activity_search_code" in indexes  # the code, matched whole: a plain index
+            c.execute("SELECT stxname FROM pg_statistic_ext")
+            statistics = {name for (name,) in c.fetchall()}  # how common a word is: the LIKE's estimate
+            assert {"problems_problem_search_description_upper", "activities_activity_search_title_upper"} <= statistics
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL plan")
