@@ -1362,16 +1362,18 @@ def recreate_indexes(indexes: list[tuple[str, str]]) -> None:
 
 
 def vacuum() -> None:
-    """PostgreSQL: VACUUM the loaded tables, as autovacuum would after a bulk load where it runs (it is off on
-    some machines, this one included). Without it no page is marked all-visible, so no index-only scan: an index
-    that holds every column a query needs still reads the table (a group's topics: 35 ms instead of a few)."""
+    """PostgreSQL: VACUUM ANALYZE, as autovacuum would after a bulk load where it runs (it is off on some
+    machines, this one included). Without it no page is marked all-visible, so no index-only scan: an index
+    that holds every column a query needs still reads the table (a group's topics: 35 ms instead of a few).
+    bench/run and io_rates run it too before measuring: each run's rolled-back import leaves 20,000 dead rows
+    and their entries in the keyword index's pending list, which the next import would flush."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return
     t = time.perf_counter()
     with connection.cursor() as c:
-        c.execute("VACUUM")
+        c.execute("VACUUM ANALYZE")
     log(f"vacuum: {time.perf_counter() - t:.1f} s")
 
 

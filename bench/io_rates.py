@@ -133,7 +133,7 @@ def main() -> int:
     ctx = SimpleNamespace(
         leader=leader, member=User.objects.get(username="bn_g001_member1"), group1=Org.objects.get(code="BN-G001")
     )
-    run.vacuum()
+    run.vacuum()  # bench/generate.vacuum
     rates = [measure_export(ctx, *spec) for spec in EXPORTS if wanted(spec[0])]
     if wanted("import.activities"):
         rates.append(measure_import(ctx))

@@ -55,6 +55,8 @@ from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+from bench.generate import vacuum  # noqa: E402  (PostgreSQL: VACUUM ANALYZE before measuring)
+
 SCRATCH = Path("/tmp/jiandu-bench")
 REDIS_URL = "redis://127.0.0.1:6379/6"
 COMMISSION_CODE = "BN-JW"
@@ -1774,21 +1776,6 @@ def check_migrations() -> None:
         call_command("migrate", app, verbosity=0)
 
 
-def vacuum() -> None:
-    """PostgreSQL: VACUUM ANALYZE, as autovacuum would have done since the data set was built or last measured
-    (it is off on this machine's PostgreSQL; production runs it, docs/deploy.md). Each run's rolled-back import
-    leaves 20,000 dead rows and their entries in the keyword index's pending list: the next import would flush
-    the previous one's (a second in the measurement) and the lists would skip its dead rows."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    t = time.perf_counter()
-    with connection.cursor() as c:
-        c.execute("VACUUM ANALYZE")
-    log(f"vacuum: {time.perf_counter() - t:.1f} s")
-
-
 def main() -> None:
     import django
 
@@ -1802,7 +1789,7 @@ def main() -> None:
     command = "bench/run " + shlex.join(sys.argv[1:])
     log(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     check_migrations()
-    vacuum()
+    vacuum()  # PostgreSQL, as autovacuum would have since the last run (bench/generate.vacuum)
     ctx = setup_context()
     info = machine()
     counts = row_counts()
