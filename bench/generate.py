@@ -33,9 +33,11 @@ explicit where other rows point at them (the database is empty), and the Postgre
 
 Distributions: methods weighted toward phone checks and on-site checks; stationed activities carry a date range
 and their days; confidential is exactly covert/unannounced (the DB constraint); dates 2022-01-01…2026-10-31;
-problems mostly closed (closed_on after registration), the rest open/in progress/submitted/returned, so that
-older open ones are overdue; deadlines registration + 7–30 days (some given as N calendar days); 3 % repeats
-(屡查屡犯); texts drawn from small Chinese vocabularies; data values weekly per org and indicator.
+ids follow the dates as a ledger grows (an activity recorded within a fortnight of its start, problems in the
+order registered; their codes and numbers too); problems mostly closed (closed_on after registration), the rest
+open/in progress/submitted/returned, so that older open ones are overdue; deadlines registration + 7–30 days
+(some given as N calendar days); 3 % repeats (屡查屡犯); texts drawn from small Chinese vocabularies; data
+values weekly per org and indicator.
 
 - Campaigns (专项监督): 3 province-wide ones a year (group NULL, by bn_staff) and 1–2 per group and year (scope:
   the department); ~22 % of activities belong to one of their group's or the province's campaigns running on
@@ -732,11 +734,20 @@ def build(scale: float, seed: int) -> None:
     act_site = array("i", bytes(4 * (n_acts + 1)))  # site pk or 0
     links_topic, links_org, links_site = [], [], []
 
+    # Numbered as a ledger grows: an activity is recorded within a fortnight of its start, so ids (and codes)
+    # follow the start dates, give or take two weeks — not shuffled over five years, which would put every
+    # activity of a month on a different page of every table.
+    starts = sorted(
+        (day + rnd.randrange(15), day) for day in (rnd.randrange(days_total - 30) for _ in range(n_acts))
+    )  # ranges end by END
+    start_days = array("i", (day for _entered, day in starts))
+    del starts
+
     def activities():
         for pk in range(1, n_acts + 1):
             g = rnd.randrange(n_groups)
             method = rnd.choices(methods, weights=m_weights)[0]
-            start = START + timedelta(days=rnd.randrange(days_total - 30))  # ranges end by END
+            start = START + timedelta(days=start_days[pk - 1])
             end, days = None, 0
             if method == "stationed":
                 days = rnd.randint(2, 30)
@@ -802,19 +813,25 @@ def build(scale: float, seed: int) -> None:
     p_manual = array("b", bytes(n_probs + 1))  # urges by hand on top of the daily job's ladder
     p_seq = array("i", bytes(4 * (n_probs + 1)))
 
-    def problems():
-        for pk in range(1, n_probs + 1):
-            from_activity = rnd.random() < 0.6
-            if from_activity:
+    def found():
+        """Where and when each problem was found, in the order they were registered (ids and numbers follow the
+        dates, as they do in a ledger): (registered ordinal, activity or 0, group index, unit, site or 0)."""
+        rows = []
+        for _ in range(n_probs):
+            if rnd.random() < 0.6:
                 a = rnd.randint(1, n_acts)
-                g, unit, site = act_group[a], act_unit[a], act_site[a] or None
-                reg_ord = min(act_last[a] + rnd.randint(0, 3), end_ord)
+                rows.append((min(act_last[a] + rnd.randint(0, 3), end_ord), a, act_group[a], act_unit[a], act_site[a]))
             else:
-                a = None
                 g = rnd.randrange(n_groups)
                 unit = rnd.choice(units_of_group[g])
                 site = site_of_unit(unit_index[unit]) if rnd.random() < 0.7 else None
-                reg_ord = start_ord + rnd.randrange(days_total)
+                rows.append((start_ord + rnd.randrange(days_total), 0, g, unit, site or 0))
+        rows.sort()
+        return rows
+
+    def problems():
+        for pk, (reg_ord, a, g, unit, site) in enumerate(found(), start=1):
+            from_activity, a, site = bool(a), a or None, site or None
             registered = date.fromordinal(reg_ord)
             seq_of_year[registered.year] = seq = seq_of_year.get(registered.year, 0) + 1
             span = rnd.randint(7, 30)
