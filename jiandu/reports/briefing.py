@@ -17,7 +17,6 @@ from django.db.models import Count, Q
 
 from jiandu.activities import selectors as activity_selectors
 from jiandu.activities.enums import Method
-from jiandu.activities.models import Activity
 from jiandu.core.access import principal, sees_every_business_record, within_groups
 from jiandu.core.cn import cn_amount, cn_date, cn_month_day, cn_numeral
 from jiandu.core.deadlines import Warning
@@ -73,6 +72,7 @@ SITE_MEASURES = {
     SiteType.ENTERPRISE: "家",
     SiteType.HOTLINE: "条",
 }
+SITE_TYPE_LABELS = {value: str(label) for value, label in SiteType.choices}
 MARKET_MEASURES = {"批发市场": "个"}  # 6家大型商超和1个批发市场
 RESOURCE_UNITS = {Resource.TENT: "个", Resource.QUILT: "床", Resource.HEATER: "台", Resource.EXTINGUISHER: "具"}
 SOURCE_PHRASES = {
@@ -215,26 +215,24 @@ def _site_label(site) -> tuple[str, str]:
     if site.site_type == SiteType.MARKET:
         kind = (site.attributes or {}).get("market_kind") or "商超"
         return kind, MARKET_MEASURES.get(kind, "家")
-    return str(SiteType(site.site_type).label), SITE_MEASURES.get(site.site_type, "个")
+    return SITE_TYPE_LABELS.get(site.site_type, site.site_type), SITE_MEASURES.get(site.site_type, "个")
 
 
-def _visits(visits: list[Activity], leaders: set[int], sampled: set[int]) -> list[str]:
+def _visits(visits: list[activity_selectors.Visit], leaders: set[int], sampled: set[int]) -> list[str]:
     """On-site checks (from activities_by_group, latest first): many places in one clause (4月28日、29日，赴6家大型
     商超和1个批发市场实地检查), a few as one sentence per check with who led it (4月28日，组长赫军带队赴一汽集团
     实地检查). Places already told as sampled (抽查) are not told twice."""
     if not visits:
         return []
-    visits = [a for a in visits if not a.site_list or any(s.pk not in sampled for s in a.site_list)]
-    sites = {s.pk: s for a in visits for s in a.site_list if s.pk not in sampled}
+    visits = [a for a in visits if not a.sites or any(s.pk not in sampled for s in a.sites)]
+    sites = {s.pk: s for a in visits for s in a.sites if s.pk not in sampled}
     if len(sites) >= 3:
         places = joined(_places(sites.values()))
         return [f"{dates_phrase([a.start_date for a in visits])}，赴{places}实地检查"]
     out = []
     for a in sorted(visits, key=lambda a: a.start_date)[:MAX_NOTABLE]:
-        who = ""
-        if a.leader:
-            who = f"{'组长' if a.leader_id in leaders else ''}{a.leader.full_name}带队"
-        where = "、".join(s.name for s in a.site_list) or "、".join(o.display_name for o in a.target_org_list)
+        who = f"{'组长' if a.leader_id in leaders else ''}{a.leader_name}带队" if a.leader_id else ""
+        where = "、".join(s.name for s in a.sites) or "、".join(a.targets)
         out.append(f"{cn_month_day(a.start_date)}，{who}赴{where}实地检查" if where else "")
     return [c for c in out if c]
 
@@ -343,7 +341,7 @@ class GroupFigures:
     stocks: dict[int, dict[str, dict]]
     calls: dict[int, hotline_selectors.CallTotals]
     problems: dict[int, dict[str, int]]
-    visits: dict[int, list[Activity]]
+    visits: dict[int, list[activity_selectors.Visit]]
     documents: dict[int, list[Document]]
     reported: dict[int, stats_selectors.GroupReported]
     photos: dict[int, list]

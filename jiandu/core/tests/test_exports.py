@@ -388,3 +388,36 @@ def test_records_matching_nothing_give_no_chunk(db):
 
     assert list(exports.chunks(Problem.objects.none())) == []
     assert list(exports.value_chunks(Problem.objects.none(), ["number"])) == []
+
+
+def test_the_writer_thread_keeps_every_row_in_order_across_batches():
+    from jiandu.core import xlsx
+
+    n = xlsx.BATCH * (xlsx.QUEUED + 3) + 7  # more batches than the queue holds, and a partial last one
+    columns = [Column("n", "序号"), Column("t", "文字")]
+    wb = load_workbook(io.BytesIO(write_workbook("台账", columns, ({"n": i, "t": f"第{i}行"} for i in range(n)))))
+    rows = list(wb.active.iter_rows(min_row=2, values_only=True))
+    assert rows == [(i, f"第{i}行") for i in range(n)]
+
+
+def test_a_failing_file_stops_the_reading_of_rows_and_says_why():
+    """The sheet is written on another thread: its error reaches the caller, and the rows stop being read (an
+    export does not go on reading a province's records into a file that can no longer be written)."""
+    from jiandu.core import xlsx
+
+    class FullDisk(io.BytesIO):
+        def write(self, data):
+            if self.tell() > 20_000:
+                raise OSError("磁盘已满")
+            return super().write(data)
+
+    taken = []
+
+    def rows():
+        for i in range(1_000_000):
+            taken.append(i)
+            yield [i, "监督检查" * 20]
+
+    with pytest.raises(OSError, match="磁盘已满"):
+        xlsx.save_workbook(FullDisk(), "台账", [Column("n", "序号"), Column("t", "文字")], rows())
+    assert len(taken) < xlsx.BATCH * (xlsx.QUEUED + 20)
