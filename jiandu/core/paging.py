@@ -29,6 +29,23 @@ def count_in_any_order(qs: QuerySet) -> QuerySet:
 
 
 class Paginator(DjangoPaginator):
+    """ids_first=True: a page's rows are chosen by their ids alone, then read with their related rows (two
+    queries): for a list whose rows join many tables and whose filter matches thousands of rows that no index
+    gives in the list's order (a department's problems), PostgreSQL would otherwise join all of them before
+    sorting out the page (60 ms instead of 15)."""
+
+    def __init__(self, *args, ids_first: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ids_first = ids_first
+
+    def page(self, number):
+        page = super().page(number)
+        if self.ids_first and isinstance(page.object_list, QuerySet):
+            ids = list(page.object_list.values_list("pk", flat=True))
+            rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)} if ids else {}
+            page.object_list = [rows[pk] for pk in ids if pk in rows]
+        return page
+
     @cached_property
     def _counted(self) -> tuple[int, bool]:
         cap = count_cap()
