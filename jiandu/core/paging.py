@@ -2,9 +2,9 @@
 
 It counts at most `JIANDU_LIST_COUNT_CAP` + 1 matching rows
 (`SELECT COUNT(*) FROM (SELECT id … ORDER BY … LIMIT cap+1)`), so a page costs the same whether the filters match
-a hundred rows or a million. Past the cap the page says "超过 10000 条" and offers the first cap/page-size pages;
-narrowing the filters shows the exact number. Exports and bulk actions still cover every filtered record (they do
-not paginate).
+a hundred rows or a million. Past the cap the page says "超过 10000 条" (a common word of a keyword search:
+"超过 1000 条", SEARCH_COUNT_CAP) and offers the first cap/page-size pages; narrowing the filters shows the exact
+number. Exports and bulk actions still cover every filtered record (they do not paginate).
 """
 
 from django.conf import settings
@@ -19,10 +19,16 @@ def count_cap() -> int:
     return settings.JIANDU_LIST_COUNT_CAP
 
 
+# A common word of a keyword search is counted up to this many rows: past a thousand, the exact number tells the
+# reader nothing that a narrower search would not, and each row counted is a row whose text is checked.
+SEARCH_COUNT_CAP = 1_000
+
+
 def count_in_any_order(qs: QuerySet) -> QuerySet:
     """`qs`, marked so that the list's capped count may read its rows in any order: for a filter whose own index
-    finds cap + 1 matching rows sooner than walking the list's order does (a common word of a keyword search).
-    The mark is kept by the querysets derived from `qs` (Django copies a query's attributes when it chains)."""
+    finds cap + 1 matching rows sooner than walking the list's order does (a common word of a keyword search),
+    counted up to SEARCH_COUNT_CAP. The mark is kept by the querysets derived from `qs` (Django copies a query's
+    attributes when it chains)."""
     qs = qs.all()
     setattr(qs.query, ANY_ORDER, True)
     return qs
@@ -42,9 +48,21 @@ class Paginator(DjangoPaginator):
         page = super().page(number)
         if self.ids_first and isinstance(page.object_list, QuerySet):
             ids = list(page.object_list.values_list("pk", flat=True))
-            rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)} if ids else {}
+            rows = {row.pk: row for row in self._by_id(ids)} if ids else {}
             page.object_list = [rows[pk] for pk in ids if pk in rows]
         return page
+
+    def _by_id(self, ids: list) -> QuerySet:
+        """The page's rows by primary key alone, with the list's related rows, deferred fields and prefetches:
+        its filters chose the ids already (given again, a keyword search would be run twice). A list with
+        annotations keeps its whole query."""
+        qs = self.object_list
+        if qs.query.annotations:
+            return qs.order_by().filter(pk__in=ids)
+        rows = qs.model._base_manager.filter(pk__in=ids)
+        rows.query.select_related = qs.query.select_related
+        rows.query.deferred_loading = qs.query.deferred_loading
+        return rows.prefetch_related(*qs._prefetch_related_lookups)
 
     @cached_property
     def _counted(self) -> tuple[int, bool]:
@@ -59,6 +77,7 @@ class Paginator(DjangoPaginator):
         ids = items.values("pk")
         if getattr(items.query, ANY_ORDER, False):
             ids = ids.order_by()
+            cap = min(cap, SEARCH_COUNT_CAP)
         n = ids[: cap + 1].count()
         return min(n, cap), n > cap
 

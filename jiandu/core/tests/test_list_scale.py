@@ -63,3 +63,20 @@ def test_below_the_cap_the_count_is_exact(tree, commission_leader, group_member,
         "previous": None,
         "results": None,
     }
+
+
+def test_a_page_chosen_by_ids_first_keeps_the_lists_order_and_related_rows(tree, group_member):
+    """Paginator(ids_first=True) (the problem list): the page's ids in the list's order, then its rows by id with
+    the list's related rows — the same page as the one-query paginator, without a query per row."""
+    from jiandu.core.paging import Paginator
+    from jiandu.problems import selectors
+
+    _rows(tree, group_member, 25)
+    qs = selectors.problems_for(group_member)
+    for number in (1, 2):
+        plain = Paginator(qs, 20).page(number)
+        with CaptureQueriesContext(connection) as ctx:  # the capped count, the ids, the rows
+            page = Paginator(qs, 20, ids_first=True).page(number)
+            shown = [(p.pk, p.group.name, p.responsible_org.name, p.category.name) for p in page.object_list]
+        assert shown == [(p.pk, p.group.name, p.responsible_org.name, p.category.name) for p in plain.object_list]
+        assert len(shown) == (20 if number == 1 else 5) and len(ctx.captured_queries) == 3

@@ -265,6 +265,23 @@ def test_a_list_counts_a_common_word_from_the_index(texts, plan, q):
     assert ("ORDER BY" not in counting) == any_order, counting
 
 
+def test_a_common_word_is_counted_up_to_the_search_cap(texts, plan, monkeypatch):
+    """Past SEARCH_COUNT_CAP rows a common word's list says 超过 N 条 (every row counted is a text checked); a rarer
+    word, or any other filter, is counted up to the list's cap."""
+    from jiandu.core import paging
+
+    monkeypatch.setattr(paging, "SEARCH_COUNT_CAP", 1)
+    q = "整改"
+    qs = search.matching(Problem.objects.order_by("-registered_on", "-id"), q, PROBLEM_FIELDS[0])
+    matches = len(plain(Problem, q, *PROBLEM_FIELDS))
+    assert matches > 1
+    paginator = paging.Paginator(qs, 20)
+    if plan == "dense":
+        assert (paginator.count, paginator.capped, paginator.count_text) == (1, True, "超过 1 条")
+    else:
+        assert (paginator.count, paginator.capped) == (matches, False)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL function")
 @pytest.mark.parametrize("text", ["", "a", "ab", "abc", "整改落实", "整改整改", "食堂\n卫生", "😀表情 x", "甲\x01乙丙"])
 def test_the_index_keys_are_every_bigram(db, text):
