@@ -6,7 +6,8 @@ from jiandu.core.paging import Paginator
 
 class Pagination(PageNumberPagination):
     """{count, count_capped, next, previous, results}; ?page=N&page_size=M (at most 200). Like the pages, `count`
-    stops at JIANDU_LIST_COUNT_CAP (then `count_capped` is true): a list never counts a million rows."""
+    stops at JIANDU_LIST_COUNT_CAP (a common word of ?q=: at core.paging.SEARCH_COUNT_CAP, 1,000; then
+    `count_capped` is true): a list never counts a million rows."""
 
     django_paginator_class = Paginator
     page_size_query_param = "page_size"
