@@ -12,8 +12,9 @@ creating sessions in the database (and the server saves them on every request, a
 1. In-process (django.test.Client, DEBUG off, the app's own settings plus the admin: bench/settings_admin.py):
    each page scenario is asked 2 times to warm up, then --repeat times (or until --max-seconds per scenario),
    status 200 and an expected text checked; p50, p95, max, SQL queries per request, response size. The dashboard
-   is measured warm (repeated), after a write in one group (that group's data counter raised before each request:
-   its figures are read again, the other groups' come from the cache; when that is estimated to take long, the page
+   is measured warm (repeated), after a write in one group (that group's data counters of the module written, a
+   problem or an activity, raised before each request: its figures of that module are read again, the rest come
+   from the cache; when that is estimated to take long, the page
    comes with a progress card and the figures in a second request, and the two are timed together) and cold (the
    cache cleared before each request: the page and its progress card). Side by side, the references:
    the Django admin changelist on the same table with the same filters, and the hand-written SQL of the same
@@ -135,7 +136,8 @@ class Scenario:
     expect: str  # a text the answer must hold, so that a broken page is not measured as fast
     target_ms: float | None = None  # DESIGN §10, p95
     cold: bool = False  # clear the cache before each request
-    write_in: int | None = None  # a group whose data counter is raised before each request (as by one write)
+    write_in: int | None = None  # a group whose data counters are raised before each request (as by one write)
+    write_app: str = "problems"  # … of that module (core.freshness: a group's counter per module)
     admin: str | None = None  # name of the admin reference scenario
     raw: Callable | None = None  # () -> [(sql, params)]: the floor
     section: str = ""
@@ -573,7 +575,12 @@ def build_scenarios(ctx: Ctx) -> list[Scenario]:
     # the reading of a province's records, whose floor is the raw SQL beside it).
     kinds = (
         ("warm", "热（重复请求）", {}),
-        ("write", "一个组刚有写入（其余组的数字取缓存；若先出进度卡片，计入取数字的第二次请求）", {"write_in": g}),
+        ("write", "一个组刚登记问题（其余数字取缓存；若先出进度卡片，计入取数字的第二次请求）", {"write_in": g}),
+        (
+            "write_activity",
+            "一个组刚录入活动（其余数字取缓存；若先出进度卡片，计入取数字的第二次请求）",
+            {"write_in": g, "write_app": "activities"},
+        ),
         ("cold", "冷（每次清空缓存）：页面与进度卡片", {"cold": True}),
     )
     htmx = {"HX-Request": "true"}
@@ -707,7 +714,7 @@ def build_scenarios(ctx: Ctx) -> list[Scenario]:
     for status, status_label in (("", "全部"), ("unclosed", "未销号")):
         query = f"?status={status}" if status else ""
         raw = lambda st=status: floor_problem_list(ctx, size=P_PAGE, **({"status": st} if st else {}))  # noqa: E731
-        for kind, kind_label, extra in kinds[1:]:
+        for kind, kind_label, extra in (k for k in kinds if k[0] in ("write", "cold")):
             add(
                 name=f"problems.{status or 'plain'}.{kind}",
                 label=f"问题整改台账 · {status_label} · {kind_label.replace('页面与进度卡片', '列表与统计进度')}",
@@ -919,13 +926,13 @@ def clear_caches() -> None:
 
 
 def prepare(s: Scenario) -> None:
-    """Before a request: clear the caches (cold), or raise a group's data counter as a write there would."""
+    """Before a request: clear the caches (cold), or raise a group's data counters as a write there would."""
     if s.cold:
         clear_caches()
     if s.write_in is not None:
         from jiandu.core import freshness
 
-        freshness.touch([s.write_in])
+        freshness.touch([s.write_in], apps=[s.write_app])
 
 
 def measure_page(clients: Clients, s: Scenario, repeat: int, max_seconds: float) -> Result:

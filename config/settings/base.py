@@ -259,8 +259,9 @@ else:
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
+    # a province's figures are kept per group and module (200 × 4 per period asked, plus the lists' chips)
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10_000}}
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 50_000}}
     }
 JIANDU_FIGURE_CACHE = env.bool("JIANDU_FIGURE_CACHE", default=True)
 

@@ -639,8 +639,8 @@ def dashboard_by_group(
     qs = within_groups(visible_to(user, Activity).filter(overlap_q(date_from, date_to)), groups).order_by()
     # grouped on expressions (buckets.scanned): SQLite then reads the table rather than walking an index
     qs = qs.annotate(
-        g=buckets.scanned("group_id"), m=buckets.scanned("method"), s=buckets.scanned("start_date"),
-        e=buckets.scanned("ends_on"),
+        g=buckets.scanned("group_id"), m=buckets.scanned("method"), s=buckets.scanned_day("start_date"),
+        e=buckets.scanned_day("ends_on"),
     )  # fmt: skip
     out: dict[int, dict] = {}
 
@@ -656,9 +656,9 @@ def dashboard_by_group(
     starts: dict[int, list] = {}
     ends: dict[int, list] = {}
     for group_id, day, n in qs.values_list("g", "s").annotate(n=Count("id")):
-        starts.setdefault(group_id, []).append((day, n))
+        starts.setdefault(group_id, []).append((buckets.to_date(day), n))
     for group_id, day, n in qs.values_list("g", "e").annotate(n=Count("id")):
-        ends.setdefault(group_id, []).append((day, n))
+        ends.setdefault(group_id, []).append((buckets.to_date(day), n))
     for group_id, days in starts.items():
         weeks = _weeks_under_way(sorted(days), sorted(ends[group_id]), date_from, date_to)
         of(group_id)["weeks"] = {r["key"]: r["count"] for r in weeks}

@@ -8,7 +8,7 @@ into weeks or months here: a period holds at most a few thousand days, a provinc
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Func, QuerySet, Sum
+from django.db.models import CharField, Count, F, Func, QuerySet, Sum
 
 
 def monday(day: date) -> date:
@@ -64,3 +64,19 @@ def scanned(field: str):
     method); on the expressions it reads the table (or a covering index) and sorts (~0.6 s). PostgreSQL hashes
     either way and sees the plain column."""
     return _Scanned(F(field))
+
+
+class _ScannedDay(_Scanned):
+    output_field = CharField()  # no converter: read by to_date
+
+
+def scanned_day(field: str):
+    """scanned() of a date column, read without Django's converter: SQLite keeps dates as ISO text, which Django
+    parses in Python one row at a time (~4 µs a row: 12 ms for the 3,000 days of one group's activities). Read
+    each value with to_date."""
+    return _ScannedDay(F(field))
+
+
+def to_date(value) -> date | None:
+    """A day read through scanned_day: SQLite's ISO text, or the date PostgreSQL's driver gives."""
+    return value if value is None or isinstance(value, date) else date.fromisoformat(value)

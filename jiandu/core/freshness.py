@@ -1,13 +1,15 @@
 """Cached figures that are never stale (DESIGN §13): one mechanism for every cache of derived figures.
 
-Every write to a business record raises a counter of the record's owning group (`DataVersion` key `g<pk>`);
+Every write to a business record raises two counters of the record's owning group: the group's own
+(`DataVersion` key `g<pk>`) and the group's counter of the record's module (its app: `g<pk>.problems`);
 writes to anything without a group (orgs, grants, sites, indicators, settings) raise the shared counter `*`.
 The counters are raised in the same transaction as the write, by model signals (post_save, post_delete,
 m2m_changed) — so no service can forget — and by `touch()` where rows are written in bulk (bulk_create and
 update() send no signals: importers call it).
 
-`cached(name, parts, compute, groups=…)` keys a computed value by its parts and by the sum of the counters it
-depends on (the scope's groups and `*`; every group when the scope is "all I may see"). Counters only grow, so
+`cached(name, parts, compute, groups=…, app=…)` keys a computed value by its parts and by the sum of the counters
+it depends on (the scope's groups and `*`; every group when the scope is "all I may see"; with `app`, only the
+groups' counters of that module: figures of problems stay cached when an activity is written). Counters only grow, so
 any write in scope changes the sum and the next read recomputes; a reader that raced a writer can at worst store
 fresh figures under the old key, never stale figures under the new one. Because the counters live in the
 database, this holds in every process whatever the cache backend (Redis shared across machines in production,
@@ -24,7 +26,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .models import DataVersion
@@ -42,13 +44,17 @@ TIMEOUT = 15 * 60  # seconds; a safety net only: freshness comes from the counte
 DAY = 26 * 3600  # for figures costly to compute (a province's dashboard parts), kept until the next day's warm-up
 
 
-def group_key(pk) -> str:
-    return f"g{pk}"
+def group_key(pk, app: str | None = None) -> str:
+    """A group's counter: of every write in the group, or (`app`) of the writes to that module's records."""
+    return f"g{pk}" if app is None else f"g{pk}.{app}"
 
 
-def touch(group_ids=None) -> None:
-    """Raise the counters of these groups (None or empty: the shared counter), in the current transaction."""
-    keys = sorted({group_key(pk) for pk in group_ids or () if pk is not None}) or [SHARED]
+def touch(group_ids=None, apps=None) -> None:
+    """Raise the counters of these groups (None or empty: the shared counter), in the current transaction: each
+    group's own and its counters of the modules `apps` (None: of every module, for a write that does not say)."""
+    groups = {pk for pk in group_ids or () if pk is not None}
+    modules = (None, *(apps or TRACKED_APPS))
+    keys = sorted({group_key(pk, app) for pk in groups for app in modules}) or [SHARED]
     with transaction.atomic():
         updated = DataVersion.objects.filter(key__in=keys).update(n=F("n") + 1)
         if updated < len(keys):
@@ -62,21 +68,26 @@ def touch(group_ids=None) -> None:
                         DataVersion.objects.filter(key=key).update(n=F("n") + 1)
 
 
-def stamp(group_ids=None) -> int:
-    """The sum of the counters a figure over these groups depends on (None: every group)."""
-    qs = DataVersion.objects.all()
+def stamp(group_ids=None, app: str | None = None) -> int:
+    """The sum of the counters a figure over these groups (None: every group) depends on: the shared one and the
+    groups' own, or their counters of the module `app` for a figure of that module alone."""
     if group_ids is not None:
-        qs = qs.filter(key__in=[SHARED, *(group_key(pk) for pk in group_ids)])
+        keys = {SHARED, *(group_key(pk, app) for pk in group_ids)}
+        return sum(n for key, n in _counters(list(keys), app).items() if key in keys)
+    if app is not None:
+        qs = DataVersion.objects.filter(Q(key=SHARED) | Q(key__endswith=f".{app}"))
+    else:
+        qs = DataVersion.objects.all()  # the module counters too: they grow with the groups' own
     return qs.aggregate(s=Sum("n"))["s"] or 0
 
 
-def cached(name: str, parts, compute, *, groups=None, timeout: int = TIMEOUT):
+def cached(name: str, parts, compute, *, groups=None, app: str | None = None, timeout: int = TIMEOUT):
     """compute(), or its value cached under `name`, `parts` (anything with a stable repr: user, scope, day) and
-    the counters of `groups` (None: every group). One query to read the counters, one cache read. A compute()
-    returning None (it chose not to wait) is not cached."""
+    the counters of `groups` (None: every group; `app`: their counters of that module). One query to read the
+    counters, one cache read. A compute() returning None (it chose not to wait) is not cached."""
     if not getattr(settings, "JIANDU_FIGURE_CACHE", True):
         return compute()
-    key = _key(name, (parts, stamp(groups)))
+    key = _key(name, (parts, stamp(groups, app)))
     hit = cache.get(key)
     if hit is not None:
         return pickle.loads(hit)
@@ -90,10 +101,13 @@ def cached(name: str, parts, compute, *, groups=None, timeout: int = TIMEOUT):
     return value
 
 
-def cached_sum(name: str, parts, compute, group_ids, *, timeout: int = TIMEOUT, wait: bool = True) -> dict | None:
+def cached_sum(
+    name: str, parts, compute, group_ids, *, app: str | None = None, timeout: int = TIMEOUT, wait: bool = True
+) -> dict | None:
     """The sum over `group_ids` of figures computed per group, each a flat {key: number} dict (keys absent or
     zero are the same). `compute(ids)` returns {id: figures} for the groups it is asked for (an absent id: no
-    figures). Each group's figures are cached under `name`, `parts`, its counter and the shared one; the sum is
+    figures). Each group's figures are cached under `name`, `parts`, its counter (of the module `app`, when the
+    figures are that module's alone) and the shared one; the sum is
     cached too, with the counters it was summed at. After writes in a few groups of a province, only those
     groups are read again, and the sum is mended: their old figures taken off, their new ones added — not 200
     parts read and added up. Each part carries a random token that the sum records: a part overwritten by a
@@ -104,7 +118,7 @@ def cached_sum(name: str, parts, compute, group_ids, *, timeout: int = TIMEOUT, 
     ids = list(dict.fromkeys(group_ids))
     if not getattr(settings, "JIANDU_FIGURE_CACHE", True):
         return _add_up(compute(ids).values())
-    state = _SumState(name, parts, ids)
+    state = _SumState(name, parts, ids, app)
     if state.fresh:
         return state.total
     if not wait and state.pending_ms() > PROGRESSIVE_MS:
@@ -137,12 +151,12 @@ class _SumState:
     changed, `changed`, whose old parts `old` match the sum: take them off and add their new ones), or
     neither (add up every part, reading the missing ones)."""
 
-    def __init__(self, name: str, parts, ids: list):
+    def __init__(self, name: str, parts, ids: list, app: str | None):
         self.name, self.parts, self.ids = name, parts, ids
-        keys = [SHARED, *(group_key(g) for g in ids)]
-        counters = dict(DataVersion.objects.filter(key__in=keys).values_list("key", "n"))
+        keys = {g: group_key(g, app) for g in ids}
+        counters = _counters([SHARED, *keys.values()], app)
         self.shared = counters.get(SHARED, 0)
-        self.now = {g: counters.get(group_key(g), 0) for g in ids}
+        self.now = {g: counters.get(keys[g], 0) for g in ids}
         self.sum_key = _key(f"{name}-sum", (parts, ids, self.shared))
         self.fresh = self.mending = False
         stored = _cache_get(self.sum_key)  # ({group: (counter, token)}, sum) or None
@@ -166,6 +180,16 @@ class _SumState:
             n = len(self.ids) - len(_cache_get_many({g: self.part_key(g) for g in self.ids}))
         cost = _cache_get(_key(f"{self.name}-cost", ()))
         return n * (cost if cost is not None else COST_MS)
+
+
+def _counters(keys: list[str], app: str | None) -> dict[str, int]:
+    """{key: n} of these counters. Many of them (a province's groups) are read by their pattern, every group's
+    counter of the module: a list of 200 keys costs more to send than the rows it reads."""
+    if len(keys) <= 20:
+        qs = DataVersion.objects.filter(key__in=keys)
+    else:
+        qs = DataVersion.objects.filter(Q(key=SHARED) | (Q(key__endswith=f".{app}") if app else ~Q(key__contains=".")))
+    return dict(qs.values_list("key", "n"))
 
 
 def _timed(name: str, compute):
@@ -236,7 +260,7 @@ def _key(name: str, parts) -> str:
     return f"jiandu:{name}:{hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()}"
 
 
-# --- Signals: every write raises its group's counter ---
+# --- Signals: every write raises its group's counters ---
 
 
 def _group_of(instance):
@@ -261,7 +285,7 @@ def _on_write(sender, instance, raw=False, **kwargs):
     if raw:  # fixtures
         return
     group = _group_of(instance)
-    touch([group] if group is not None else None)
+    touch([group] if group is not None else None, apps=[sender._meta.app_label])
 
 
 def _on_m2m(sender, instance, action, **kwargs):

@@ -69,7 +69,7 @@ def warning_counts(qs: QuerySet, *, on: date | None = None) -> dict[str, int]:
 
 def warning_chips(user, filters: "ProblemFilters", *, wait: bool = True) -> dict[str, int] | None:
     """The list's colour chips: how many of the filtered problems (the colour filter aside) per colour, cached
-    until a write (core.freshness) under the filters and the day. A commission
+    until a write of problems (core.freshness) under the filters and the day. A commission
     viewer's are counted per group and summed (freshness.cached_sum): a write anywhere in the province would
     otherwise have the million problems counted again; this way only the written group's are. Commission
     roles see every problem, so these counts serve every commission viewer. With wait=False, None when they
@@ -78,7 +78,7 @@ def warning_chips(user, filters: "ProblemFilters", *, wait: bool = True) -> dict
     key = (sorted(params.items()), filters.invalid_ref)
     if not sees_every_business_record(user):
         compute_all = lambda: warning_counts(apply_filters(user, filters, without_warning=True))  # noqa: E731
-        return freshness.cached("problem-chips", (user.pk, key, today()), compute_all)
+        return freshness.cached("problem-chips", (user.pk, key, today()), compute_all, app="problems")
     from jiandu.organizations.selectors import every_group_id
 
     ids = every_group_id()
@@ -95,7 +95,8 @@ def warning_chips(user, filters: "ProblemFilters", *, wait: bool = True) -> dict
         )
         return {r["g"]: {c: r[c] for c in WARNING_FILTERS if r[c]} for r in rows}
 
-    total = freshness.cached_sum("problem-chips-group", ("commission", key, today()), compute, ids, wait=wait)
+    parts = ("commission", key, today())
+    total = freshness.cached_sum("problem-chips-group", parts, compute, ids, app="problems", wait=wait)
     return None if total is None else {c: total.get(c, 0) for c in WARNING_FILTERS}
 
 
@@ -460,16 +461,16 @@ def dashboard_by_group(
     out: dict[int, dict] = {}
 
     def of(group_id: int) -> dict:
-        return out.setdefault(group_id, {"summary": ProblemSummary(), "weeks": {}, "board": {}})
+        return out.get(group_id) or out.setdefault(group_id, {"summary": ProblemSummary(), "weeks": {}, "board": {}})
 
     summaries = qs.values("g").annotate(**_summary_counts(on))
     for r in summaries:
         group_id = r.pop("g")
         of(group_id)["summary"] = ProblemSummary(**{k: v or 0 for k, v in r.items()})
-    days = qs.annotate(day=buckets.scanned("registered_on")).values_list("g", "day").annotate(n=Count("id"))
+    days = qs.annotate(day=buckets.scanned_day("registered_on")).values_list("g", "day").annotate(n=Count("id"))
     for group_id, day, n in days:
         weeks = of(group_id)["weeks"]
-        key = buckets.monday(day).isoformat()
+        key = buckets.monday(buckets.to_date(day)).isoformat()
         weeks[key] = weeks.get(key, 0) + n
     board = (
         qs.filter(OPEN_Q)

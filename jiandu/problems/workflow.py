@@ -428,7 +428,7 @@ def problem_reopen(
         Problem.objects.filter(pk=problem.pk).update(
             deadline=deadline, deadline_mode=DeadlineMode.DATE, deadline_days=None
         )
-        freshness.touch([problem.group_id])  # update() sends no signal
+        freshness.touch([problem.group_id], apps=["problems"])  # update() sends no signal
         problem.deadline, problem.deadline_mode, problem.deadline_days = deadline, DeadlineMode.DATE, None
     return problem
 

@@ -10,9 +10,11 @@ The whole dashboard takes a fixed number of queries, whatever the number of reco
 trend), documents 3 (by kind, by group, by week), problems 4 (summary, by group, by week, colour board), sampling
 1, test calls 1, reported figures 4 (data sets, their indicators, the indicators by code, the pre-aggregated
 totals or, for a liaison, the values) — plus the viewer's grants, read once per request (fewer for a liaison,
-whose sections are fewer). A commission viewer's activities, documents and problems are read per group instead
-(_records_per_group: five, two and three grouped queries, for the groups whose figures changed only) and summed,
-with the names of the groups, topics and orgs they show: 21 at most.
+whose sections are fewer). A commission viewer's activities, documents, problems and test calls are read per group
+and module instead (_records_per_group: five, two, three and one grouped queries, for the groups whose figures of
+that module changed only) and summed, with the names of the groups, topics and orgs they show; sampling and the
+reported figures are kept per module too: 33 at most, 11 of which read the counters of jiandu.core.freshness (the
+whole dashboard's, each module's rows and sums, sampling's and the reported figures').
 """
 
 from dataclasses import asdict, dataclass, field
@@ -555,7 +557,8 @@ class _Records:
     summary: problems.ProblemSummary | None = None
     problem_weeks: list = field(default_factory=list)
     problem_groups: list = field(default_factory=list)
-    board: list = field(default_factory=list)  # every responsible org with open problems, the most overdue first
+    board: list = field(default_factory=list)  # the responsible orgs with open problems, the most overdue first
+    board_rest: tuple[int, int] = (0, 0)  # beyond BOARD_LIMIT: orgs, their open problems
     calls: tuple[int, int] | None = None  # test calls done, connected
 
 
@@ -578,149 +581,187 @@ def _records(user, scope: ReportScope, on: date) -> _Records:
         r.summary = problems.problem_summary(user, on=on, **period)
         r.problem_weeks = problems.problem_counts(user, by="week", **period)
         r.problem_groups = problems.problem_counts(user, by="group", **period)
-        r.board = problems.open_by_responsible_org(user, on=on, **period)
+        rows = problems.open_by_responsible_org(user, on=on, **period)
+        r.board = rows[:BOARD_LIMIT]
+        r.board_rest = (len(rows[BOARD_LIMIT:]), sum(row["open"] for row in rows[BOARD_LIMIT:]))
     if can(user, "view", TestCall):
         cards = hotline.test_call_scorecard(user, period=scope.period, groups=scope.group_ids)
         r.calls = (sum(c.done for c in cards), sum(c.connected for c in cards))
     return r
 
 
-def _flat(group_id: int, acts, docs, probs, calls) -> dict:
-    """One group's dashboard figures as the flat {key: number} dict that freshness.cached_sum adds up: keys are
-    tuples whose first item says what is counted."""
+# A commission viewer's figures of each module, per group: flat {key: number} dicts that freshness.cached_sum adds
+# up (keys are tuples whose first item says what is counted), then the rows the sections and charts take.
+
+
+def _flat_activities(group_id: int, acts: dict) -> dict:
     out: dict = {}
-    if acts:
-        for method, (n, d) in acts["methods"].items():
-            out["method", method, 0] = n
-            out["method", method, 1] = d
-        out["group", "activities", group_id] = sum(n for n, _d in acts["methods"].values())
-        out.update({("topic", t): n for t, n in acts["topics"].items()})
-        out.update({("week", "activities", k): n for k, n in acts["weeks"].items()})
-        out["stationed_days",] = acts["stationed_days"]
-    if docs:
-        out.update({("kind", k): n for k, n in docs["kinds"].items()})
-        out["group", "documents", group_id] = sum(docs["kinds"].values())
-        out.update({("week", "documents", k): n for k, n in docs["weeks"].items()})
-    if probs:
-        out.update({("summary", k): v for k, v in asdict(probs["summary"]).items()})
-        out["group", "problems", group_id] = probs["summary"].found
-        out.update({("week", "problems", k): n for k, n in probs["weeks"].items()})
-        for org_id, colours in probs["board"].items():
-            out.update({("board", org_id, c): n for c, n in colours.items()})
-    if calls:
-        out["calls", "done"], out["calls", "connected"] = calls
-    return {k: n for k, n in out.items() if n}
+    for method, (n, d) in acts["methods"].items():
+        out["method", method, 0] = n
+        out["method", method, 1] = d
+    out["group", group_id] = sum(n for n, _d in acts["methods"].values())
+    out.update({("topic", t): n for t, n in acts["topics"].items()})
+    out.update({("week", k): n for k, n in acts["weeks"].items()})
+    out["stationed_days",] = acts["stationed_days"]
+    return out
+
+
+def _flat_documents(group_id: int, docs: dict) -> dict:
+    out: dict = {("kind", k): n for k, n in docs["kinds"].items()}
+    out["group", group_id] = sum(docs["kinds"].values())
+    out.update({("week", k): n for k, n in docs["weeks"].items()})
+    return out
+
+
+def _flat_problems(group_id: int, probs: dict) -> dict:
+    out: dict = {("summary", k): v for k, v in asdict(probs["summary"]).items()}
+    out["group", group_id] = probs["summary"].found
+    out.update({("week", k): n for k, n in probs["weeks"].items()})
+    for org_id, colours in probs["board"].items():
+        out.update({("board", org_id, c): n for c, n in colours.items()})
+    return out
+
+
+def _flat_calls(_group_id: int, totals) -> dict:
+    return {("done",): totals.done, ("connected",): totals.connected}
+
+
+def _by_kind(total: dict) -> dict[str, dict]:
+    """A module's summed figures {(kind, *rest): n} as {kind: {rest: n}} (rest a single item: that item)."""
+    out: dict[str, dict] = {}
+    for (kind, *rest), n in total.items():
+        out.setdefault(kind, {})[rest[0] if len(rest) == 1 else tuple(rest)] = n
+    return out
+
+
+def _week_rows(counts: dict) -> list[dict]:
+    return [{"key": k, "label": cn_week(date.fromisoformat(k)), "count": n} for k, n in sorted(counts.items()) if n]
+
+
+def _group_rows(counts: dict, *, short: bool = False) -> list[dict]:
+    from jiandu.organizations.models import Org
+
+    names = Org.objects.filter(pk__in=[g for g, n in counts.items() if n]).values_list("pk", "name", "short_name")
+    label = {pk: (short_name if short else "") or name for pk, name, short_name in names}
+    return [{"key": g, "label": label[g], "count": n} for g, n in counts.items() if n]
+
+
+def _activity_rows(total: dict) -> dict:
+    from jiandu.activities.models import Topic
+
+    f = _by_kind(total)
+    methods = f.get("method", {})
+    topics = f.get("topic", {})
+    rows = Topic.objects.filter(pk__in=topics).order_by("sort_order", "name").values_list("pk", "name")
+    return {
+        "by_method": [
+            {"key": v, "label": str(label), "count": methods[v, 0], "days": methods.get((v, 1), 0)}
+            for v, label in Method.choices
+            if (v, 0) in methods
+        ],
+        "stationed_days": f.get("stationed_days", {}).get((), 0),
+        "activity_weeks": _week_rows(f.get("week", {})),
+        "activity_groups": _group_rows(f.get("group", {}), short=True),
+        "topics": [{"key": pk, "label": name, "count": topics[pk], "days": 0} for pk, name in rows],
+    }
+
+
+def _document_rows(total: dict) -> dict:
+    from jiandu.documents.enums import DocumentKind
+
+    f = _by_kind(total)
+    kinds = f.get("kind", {})
+    return {
+        "by_kind": [
+            {"key": v, "label": str(label), "count": kinds[v]} for v, label in DocumentKind.choices if kinds.get(v)
+        ],
+        "document_weeks": _week_rows(f.get("week", {})),
+        "document_groups": _group_rows(f.get("group", {})),
+    }
+
+
+def _problem_rows(total: dict) -> dict:
+    from jiandu.organizations.models import Org
+
+    f = _by_kind(total)
+    summary = dict.fromkeys(("found", "closed", "open", "red", "yellow", "green", "urges", "urged"), 0)
+    summary.update(f.get("summary", {}))
+    board: dict[int, dict[str, int]] = {}
+    for (org, colour), n in f.get("board", {}).items():
+        board.setdefault(org, {"open": 0, "red": 0, "yellow": 0, "green": 0})[colour] = n
+    # The board's first BOARD_LIMIT orgs, the most overdue first: the names and paths (the order among equals) of
+    # those that may be among them only, not of the ~1,800 of a province.
+    colours = sorted(board.items(), key=lambda kv: (-kv[1]["red"], -kv[1]["yellow"]))
+    last = colours[BOARD_LIMIT - 1][1] if len(colours) >= BOARD_LIMIT else {"red": 0, "yellow": 0}
+    candidates = [pk for pk, row in colours if (row["red"], row["yellow"]) >= (last["red"], last["yellow"])]
+    orgs = {
+        pk: (name, path) for pk, name, path in Org.objects.filter(pk__in=candidates).values_list("pk", "name", "path")
+    }
+    top = sorted(candidates, key=lambda pk: (-board[pk]["red"], -board[pk]["yellow"], orgs[pk][1]))[:BOARD_LIMIT]
+    shown = set(top)
+    rest = [row["open"] for pk, row in colours if pk not in shown]
+    return {
+        "summary": problems.ProblemSummary(**summary),
+        "problem_weeks": _week_rows(f.get("week", {})),
+        "problem_groups": _group_rows(f.get("group", {})),
+        "board": [{"key": pk, "label": orgs[pk][0], **board[pk]} for pk in top],
+        "board_rest": (len(rest), sum(rest)),
+    }
+
+
+def _call_rows(total: dict) -> dict:
+    return {"calls": (total.get(("done",), 0), total.get(("connected",), 0))}
 
 
 def _records_per_group(user, scope: ReportScope, on: date, wait: bool = True) -> _Records | None:
-    """The same figures for a commission viewer, whose scope is many groups (the province: 200): read per group by
-    the modules' grouped selectors, kept per group and summed (jiandu.core.freshness.cached_sum) — after
-    a write in one group only that group's figures are read again, not the province's million records."""
-    from jiandu.activities.models import Topic
-    from jiandu.documents.enums import DocumentKind
-    from jiandu.organizations.models import Org
+    """The same figures for a commission viewer, whose scope is many groups (the province: 200): read per group and
+    module by the modules' grouped selectors, kept per group and module and summed (jiandu.core.freshness
+    .cached_sum), then made into rows kept per module — after a write in one group only that group's figures of
+    the written module are read again, and only that module's rows made again: not the province's million
+    records, nor the group's other modules."""
     from jiandu.organizations.selectors import every_group_id
 
     ids = scope.group_ids if scope.group_ids is not None else every_group_id()
-    show = {m: can(user, "view", m) for m in (Activity, Document, Problem, TestCall)}
-
-    def compute(missing: list[int]) -> dict[int, dict]:
-        # Every group of the province missing (a cold cache): read the tables whole rather than by a list of 200
-        # ids, which SQLite would follow through the group index, a million lookups.
-        every = scope.group_ids is None and len(missing) == len(ids)
-        period = {"date_from": scope.date_from, "date_to": scope.date_to, "groups": None if every else missing}
-        acts = activities.dashboard_by_group(user, **period) if show[Activity] else {}
-        docs = documents.dashboard_by_group(user, **period) if show[Document] else {}
-        probs = problems.dashboard_by_group(user, on=on, **period) if show[Problem] else {}
-        calls = {}
-        if show[TestCall]:
-            totals = hotline.test_call_totals(user, by="group", period=scope.period, groups=period["groups"])
-            calls = {g: (t.done, t.connected) for g, t in totals.items()}
-        return {g: _flat(g, acts.get(g), docs.get(g), probs.get(g), calls.get(g)) for g in missing}
-
+    period = {"date_from": scope.date_from, "date_to": scope.date_to}
+    modules = (  # the model whose sight shows it, its app (the counters its figures depend on), its figures, rows
+        (Activity, "activities", lambda g: activities.dashboard_by_group(user, groups=g, **period), _flat_activities,
+         _activity_rows),
+        (Document, "documents", lambda g: documents.dashboard_by_group(user, groups=g, **period), _flat_documents,
+         _document_rows),
+        (Problem, "problems", lambda g: problems.dashboard_by_group(user, groups=g, on=on, **period), _flat_problems,
+         _problem_rows),
+        (TestCall, "hotline", lambda g: hotline.test_call_totals(user, by="group", period=scope.period, groups=g),
+         _flat_calls, _call_rows),
+    )  # fmt: skip
     # Commission roles see every business record (core.access.sees_every_business_record): their figures depend on
     # which modules they may view, not on who they are — one set of parts serves every commission viewer. Kept a
     # day: the counters make them fresh, and the daily job (warm_dashboards) reads them before the first viewer.
-    parts = ("commission", tuple(show.values()), scope.date_from, scope.date_to, on)
-    total = freshness.cached_sum("dashboard-group", parts, compute, ids, timeout=freshness.DAY, wait=wait)
-    if total is None:
-        return None
-
-    methods: dict[str, list[int]] = {}
-    topics: dict[int, int] = {}
-    kinds: dict[str, int] = {}
-    board: dict[int, dict[str, int]] = {}
-    weeks = {"activities": {}, "documents": {}, "problems": {}}
-    groups = {"activities": {}, "documents": {}, "problems": {}}
-    summary = dict.fromkeys(("found", "closed", "open", "red", "yellow", "green", "urges", "urged"), 0)
-    days = done = connected = 0
-    for key, n in total.items():
-        kind, *rest = key
-        if kind == "method":
-            methods.setdefault(rest[0], [0, 0])[rest[1]] = n
-        elif kind == "topic":
-            topics[rest[0]] = n
-        elif kind == "kind":
-            kinds[rest[0]] = n
-        elif kind == "week":
-            weeks[rest[0]][rest[1]] = n
-        elif kind == "group":
-            groups[rest[0]][rest[1]] = n
-        elif kind == "summary":
-            summary[rest[0]] = n
-        elif kind == "board":
-            board.setdefault(rest[0], dict.fromkeys(("open", "red", "yellow", "green"), 0))[rest[1]] = n
-        elif kind == "stationed_days":
-            days = n
-        elif kind == "calls":
-            done, connected = (n, connected) if rest[0] == "done" else (done, n)
-
-    names = {
-        pk: (name, short)
-        for pk, name, short in Org.objects.filter(pk__in={g for counts in groups.values() for g in counts}).values_list(
-            "pk", "name", "short_name"
-        )
-    }
-    orgs = {pk: (name, path) for pk, name, path in Org.objects.filter(pk__in=board).values_list("pk", "name", "path")}
-
-    def week_rows(counts: dict) -> list[dict]:
-        return [{"key": k, "label": cn_week(date.fromisoformat(k)), "count": n} for k, n in sorted(counts.items()) if n]
-
-    def group_rows(counts: dict, *, short: bool = False) -> list[dict]:
-        rows = [
-            {"key": g, "label": (names[g][1] if short else "") or names[g][0], "count": n} for g, n in counts.items()
-        ]
-        return [r for r in rows if r["count"]]
-
+    parts = ("commission", scope.date_from, scope.date_to, on)
     r = _Records()
-    if show[Activity]:
-        r.by_method = [
-            {"key": v, "label": str(label), "count": methods[v][0], "days": methods[v][1]}
-            for v, label in Method.choices
-            if v in methods
-        ]
-        r.stationed_days = days
-        r.activity_weeks = week_rows(weeks["activities"])
-        r.activity_groups = group_rows(groups["activities"], short=True)
-        rows = Topic.objects.filter(pk__in=topics).order_by("sort_order", "name").values_list("pk", "name")
-        r.topics = [{"key": pk, "label": name, "count": topics[pk], "days": 0} for pk, name in rows]
-    if show[Document]:
-        r.by_kind = [
-            {"key": v, "label": str(label), "count": kinds[v]} for v, label in DocumentKind.choices if kinds.get(v)
-        ]
-        r.document_weeks = week_rows(weeks["documents"])
-        r.document_groups = group_rows(groups["documents"])
-    if show[TestCall]:
-        r.calls = (done, connected)
-    if show[Problem]:
-        r.summary = problems.ProblemSummary(**summary)
-        r.problem_weeks = week_rows(weeks["problems"])
-        r.problem_groups = group_rows(groups["problems"])
-        ordered = sorted(board.items(), key=lambda kv: (-kv[1]["red"], -kv[1]["yellow"], orgs[kv[0]][1]))
-        r.board = [
-            {"key": pk, "label": orgs[pk][0], **{c: row[c] for c in ("open", "red", "yellow", "green")}}
-            for pk, row in ordered
-        ]
+    for model, app, by_group, flat, rows in modules:
+        if not can(user, "view", model):
+            continue
+
+        def compute(missing: list[int], by_group=by_group, flat=flat) -> dict[int, dict]:
+            # Every group of the province missing (a cold cache): read the tables whole rather than by a list of
+            # 200 ids, which SQLite would follow through the group index, a million lookups.
+            every = scope.group_ids is None and len(missing) == len(ids)
+            figures = by_group(None if every else missing)
+            return {g: {k: n for k, n in flat(g, figures[g]).items() if n} for g in missing if g in figures}
+
+        def summed(app=app, compute=compute, rows=rows) -> dict | None:
+            total = freshness.cached_sum(
+                f"dashboard-{app}", parts, compute, ids, app=app, timeout=freshness.DAY, wait=wait
+            )
+            return None if total is None else rows(total)
+
+        fields = freshness.cached(
+            f"dashboard-{app}-rows", (parts, ids), summed, groups=scope.group_ids, app=app, timeout=freshness.DAY
+        )
+        if fields is None:
+            return None
+        for name, value in fields.items():
+            setattr(r, name, value)
     return r
 
 
@@ -735,6 +776,16 @@ def _dashboard(user, scope: ReportScope, on: date, wait: bool = True) -> Dashboa
     rec = _records_per_group(user, scope, on, wait) if many else _records(user, scope, on)
     if rec is None:
         return None
+
+    def kept(app: str, compute):
+        """A commission viewer's figures of one module, shared by every commission viewer and kept until a write
+        to that module in scope (as _records_per_group's parts): a write elsewhere does not read them again."""
+        if not many:
+            return compute()
+        parts = ("commission", scope.date_from, scope.date_to, scope.group_ids, as_of)
+        return freshness.cached(
+            f"dashboard-{app}", parts, compute, groups=scope.group_ids, app=app, timeout=freshness.DAY
+        )
 
     if rec.by_method is not None:
         url = "activities:activity_list"
@@ -762,20 +813,19 @@ def _dashboard(user, scope: ReportScope, on: date, wait: bool = True) -> Dashboa
         sections.append(_problem_section(link, rec.summary))
         weekly.append(("发现问题", url, rec.problem_weeks, {}))
         by_group.append(("发现问题", url, rec.problem_groups, {}))
-        rows = rec.board  # the most overdue first
-        board = _board(link, rows[:BOARD_LIMIT])
-        if len(rows) > BOARD_LIMIT:
-            board_more = {
-                "orgs": len(rows) - BOARD_LIMIT,
-                "open": sum(r["open"] for r in rows[BOARD_LIMIT:]),
-                "url": link(url, status=problems.UNCLOSED),
-            }
+        board = _board(link, rec.board)  # the most overdue first
+        if rec.board_rest[0]:
+            orgs, open_ = rec.board_rest
+            board_more = {"orgs": orgs, "open": open_, "url": link(url, status=problems.UNCLOSED)}
     if can(user, "view", Check):
-        by_type = sampling.sites_checked(user, by="site_type", period=scope.period, groups=scope.group_ids)
+        by_type = kept(
+            "sampling",
+            lambda: sampling.sites_checked(user, by="site_type", period=scope.period, groups=scope.group_ids),
+        )
         sections.append(_sampling_section(link, by_type))
     if rec.calls is not None:
         sections.append(_hotline_section(link, *rec.calls))
-    reported = _reported(user, scope, as_of) if can(user, "view", DataSet) else None
+    reported = kept("stats", lambda: _reported(user, scope, as_of)) if can(user, "view", DataSet) else None
 
     charts["weekly"] = _weekly_chart(scope, link, weekly)
     charts["groups"] = _group_chart(scope, by_group)

@@ -111,7 +111,7 @@ def plan_edit(request, pk):
 
 
 def _chart(progress) -> dict:
-    """Data of the progress chart; the page hands it to plan_progress.js through json_script."""
+    """Data of the progress chart; the page hands it to plan_progress.js through json_data."""
     return {
         "labels": [r.label for r in progress.by_stratum] + [f"{r.label}（人员）" for r in progress.by_inspector],
         "checked": [r.checked for r in progress.by_stratum] + [r.checked for r in progress.by_inspector],

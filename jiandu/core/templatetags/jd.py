@@ -1,8 +1,10 @@
-"""Template helpers: Chinese numbers and dates, warning badges. {% load jd %}"""
+"""Template helpers: Chinese numbers and dates, warning badges, chart data. {% load jd %}"""
 
 import html
+import json
 
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -10,6 +12,16 @@ from jiandu.core import cn
 from jiandu.core.deadlines import WARNING_CSS, Warning
 
 register = template.Library()
+
+
+@register.filter
+def json_data(value, element_id: str):
+    """Django's json_script, the same JSON with the same escapes (<, > and & as \\u escapes, so that nothing in
+    it ends the <script>), made by str.replace: json_script's str.translate goes character by character, ~8 ms
+    for a province dashboard's 120 KB of chart data."""
+    data = json.dumps(value, cls=DjangoJSONEncoder)
+    data = data.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+    return format_html('<script id="{}" type="application/json">{}</script>', element_id, mark_safe(data))
 
 
 @register.filter
@@ -48,13 +60,14 @@ def filesize(n):
 @register.simple_tag
 def options(items, selected=None, label="name"):
     """The <option> elements of a filter <select>: items are (value, label) pairs or records (value pk, text the
-    `label` attribute); `selected` a value or a record. Built in Python: a province has 2,000 orgs, and a template
-    loop over them costs more than the rest of the page."""
-    chosen = "" if selected in (None, "") else str(getattr(selected, "pk", selected))
+    `label` attribute); `selected` a value or a record, or a list of them (a multiple select). Built in Python: a
+    province has 2,000 orgs, and a template loop over them costs more than the rest of the page."""
+    several = selected if isinstance(selected, list | tuple | set) else [selected]
+    chosen = {str(getattr(s, "pk", s)) for s in several if s not in (None, "")}
     parts = []
     for item in items:
         value, text = item[:2] if isinstance(item, tuple | list) else (item.pk, getattr(item, label))
         value = str(value)
-        mark = " selected" if value == chosen else ""
+        mark = " selected" if value in chosen else ""
         parts.append(f'<option value="{html.escape(value)}"{mark}>{html.escape(str(text))}</option>')
     return mark_safe("".join(parts))

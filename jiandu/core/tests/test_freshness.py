@@ -182,3 +182,43 @@ def test_an_activity_import_makes_cached_figures_stale(tree, commission_leader, 
     ledger.activity_import(actor=group_member, upload=upload([row(), row(title="实地检查隔离点")]))
     d = dashboard(commission_leader, parse_scope(commission_leader, QueryDict(query)), on=date(2022, 5, 31))
     assert next(f.value for f in d.figures if f.key == "activities") == 2
+
+
+def test_a_write_raises_its_groups_counter_of_its_module_only(tree, group_member):
+    from jiandu.activities.tests.factories import ActivityFactory
+
+    wjw = tree["wjw_group"]
+    factories.problem(group_member, wjw, tree["wjw"])  # the shared reference data a problem needs, written first
+
+    def counters():
+        return {app: _counter(freshness.group_key(wjw.pk, app)) for app in ("activities", "problems")}
+
+    before = counters()
+    ActivityFactory(group=wjw)
+    after = counters()
+    assert after["activities"] > before["activities"] and after["problems"] == before["problems"]
+    factories.problem(group_member, wjw, tree["wjw"])
+    assert counters()["problems"] > before["problems"]
+    # a bulk write that does not say what it changed raises every module's counter
+    raised = counters()
+    freshness.touch([wjw.pk])
+    assert all(n > raised[app] for app, n in counters().items())
+
+
+def test_a_figure_of_one_module_stays_cached_through_writes_to_another(tree, group_member):
+    from jiandu.activities.tests.factories import ActivityFactory
+
+    wjw = tree["wjw_group"]
+    factories.problem(group_member, wjw, tree["wjw"])
+    computed = []
+
+    def figure():
+        return freshness.cached(
+            "t", ("x",), lambda: computed.append(1) or len(computed), groups=[wjw.pk], app="problems"
+        )
+
+    assert figure() == 1
+    ActivityFactory(group=wjw)
+    assert figure() == 1  # still the problems' figure: an activity changes none of them
+    factories.problem(group_member, wjw, tree["wjw"])
+    assert figure() == 2

@@ -83,7 +83,7 @@ STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.IGNORECASE)
 @pytest.mark.parametrize(
     ("pattern", "what"),
     [
-        (INLINE_SCRIPT, "inline <script> (put the code in jiandu/static/jiandu/*.js, data through json_script)"),
+        (INLINE_SCRIPT, "inline <script> (put the code in jiandu/static/jiandu/*.js, data through json_data)"),
         (EVENT_HANDLER, "on…= event handler attribute (use addEventListener in a static file)"),
         (STYLE_ELEMENT, "<style> element (put the rules in a static .css file)"),
         (STYLE_ATTRIBUTE, 'style="" attribute (use a class in jiandu/static/jiandu/app.css)'),

@@ -39,7 +39,7 @@ def test_scorecard_sort_and_monthly_download(page, tree, group_member, group_lea
 
     browser_login(page, group_leader.username)
     page.goto("/reports/scorecard/")
-    page.wait_for_selector("#scorecard-chart canvas")  # drawn by jiandu/scorecard.js from the json_script data
+    page.wait_for_selector("#scorecard-chart canvas")  # drawn by jiandu/scorecard.js from the json_data data
     assert names(page) == ["吉林省卫生健康委员会", "吉林省医疗保障局"]
     page.click("[data-testid=sort-on_time_rate]")
     page.wait_for_load_state("networkidle")

@@ -1,4 +1,4 @@
-// 统计透视图: one line per org over the periods; data from json_script "jd-chart-data".
+// 统计透视图: one line per org over the periods; data from json_data "jd-chart-data".
 (function () {
   const el = document.getElementById("jd-chart");
   const source = document.getElementById("jd-chart-data");

@@ -1,4 +1,4 @@
-// 抽查计划进度图: checked and remaining sites per stratum and per inspector; data from json_script "progress-data".
+// 抽查计划进度图: checked and remaining sites per stratum and per inspector; data from json_data "progress-data".
 (function () {
   const el = document.getElementById("progress-chart");
   const source = document.getElementById("progress-data");

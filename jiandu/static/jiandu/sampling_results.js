@@ -1,4 +1,4 @@
-// 抽查结果: sites checked by type and stock by district; data from json_script "results-chart".
+// 抽查结果: sites checked by type and stock by district; data from json_data "results-chart".
 (function () {
   const source = document.getElementById("results-chart");
   if (!source || !window.echarts) return;

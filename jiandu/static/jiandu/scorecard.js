@@ -1,4 +1,4 @@
-// 考评: the bar chart of on-time rectification rates. The data comes from the page (json_script
+// 考评: the bar chart of on-time rectification rates. The data comes from the page (json_data
 // "scorecard-chart-data": [{name, value, colour}]), so the page needs no inline script (Content-Security-Policy).
 (function () {
   "use strict";
