@@ -33,6 +33,7 @@ on SQLite and one on PostgreSQL fill the file.
 
 import argparse
 import contextlib
+import gc
 import math
 import os
 import platform
@@ -1813,6 +1814,9 @@ def main() -> None:
     clients = Clients(ctx)
     results: list[Result] = []
     raws: dict = {}
+    # As the app server does after start-up (config/wsgi.py): what is loaded is set aside from the collector.
+    gc.collect()
+    gc.freeze()
     log(f"\n== in-process ({len(wanted)} scenarios, {ARGS.repeat} requests each)")
     for s in wanted:
         r = measure_page(clients, s, ARGS.repeat, ARGS.max_seconds)

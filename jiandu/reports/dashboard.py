@@ -13,8 +13,9 @@ totals or, for a liaison, the values) — plus the viewer's grants, read once pe
 whose sections are fewer). A commission viewer's activities, documents, problems and test calls are read per group
 and module instead (_records_per_group: five, two, three and one grouped queries, for the groups whose figures of
 that module changed only) and summed, with the names of the groups, topics and orgs they show; sampling and the
-reported figures are kept per module too: 33 at most, 11 of which read the counters of jiandu.core.freshness (the
-whole dashboard's, each module's rows and sums, sampling's and the reported figures').
+reported figures are kept per module too: 23 at most, one of which reads every counter of jiandu.core.freshness
+at once (freshness.snapshot: the whole dashboard's, each module's rows and sums, sampling's, the reported
+figures').
 """
 
 from dataclasses import asdict, dataclass, field
@@ -500,7 +501,8 @@ def dashboard(user, scope: ReportScope, *, on: date | None = None, wait: bool = 
     read (a province cold: seconds; freshness.cached_sum): the page then shows progress and asks again."""
     on = on or today()
     parts = (user.pk, scope.date_from, scope.date_to, scope.group_ids, on)
-    board = freshness.cached("dashboard", parts, lambda: _dashboard(user, scope, on, wait), groups=scope.group_ids)
+    with freshness.snapshot():  # the whole page's counters, then each module's: read once
+        board = freshness.cached("dashboard", parts, lambda: _dashboard(user, scope, on, wait), groups=scope.group_ids)
     if board is not None:
         board.scope = scope  # this request's scope (its messages about ignored input)
     return board

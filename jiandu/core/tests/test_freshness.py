@@ -222,3 +222,23 @@ def test_a_figure_of_one_module_stays_cached_through_writes_to_another(tree, gro
     assert figure() == 1  # still the problems' figure: an activity changes none of them
     factories.problem(group_member, wjw, tree["wjw"])
     assert figure() == 2
+
+
+def test_a_snapshot_reads_every_counter_once_and_keeps_figures_fresh(tree, group_member, django_assert_num_queries):
+    """The dashboard checks many cached figures: within a snapshot the counters are read in one query. A write after
+    the snapshot is not hidden: the figure kept in the block is read again outside it."""
+    wjw = tree["wjw_group"]
+    factories.problem(group_member, wjw, tree["wjw"])
+    computed = []
+
+    def figure(app):
+        return freshness.cached(app, ("x",), lambda: computed.append(app) or len(computed), groups=[wjw.pk], app=app)
+
+    with django_assert_num_queries(1), freshness.snapshot():
+        stamps = [freshness.stamp(), freshness.stamp(app="problems"), freshness.stamp([wjw.pk], "activities")]
+        figure("problems"), figure("activities")
+    assert stamps == [freshness.stamp(), freshness.stamp(app="problems"), freshness.stamp([wjw.pk], "activities")]
+    with freshness.snapshot():
+        factories.problem(group_member, wjw, tree["wjw"])  # a write after the counters were read
+        assert figure("problems") == 1  # as of the snapshot
+    assert figure("problems") == 3 and figure("activities") == 2

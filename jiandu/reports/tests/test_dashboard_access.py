@@ -140,7 +140,7 @@ def test_queries_do_not_grow_with_the_records(records, commission_leader, group_
     for day in range(1, 20):
         ActivityFactory(group=records["wjw_group"], method=Method.ON_SITE, start_date=date(2022, 4, day))
         problem(group_member, records["wjw_group"], records["wjw"], registered_on=date(2022, 4, day))
-    assert count() == before <= 33  # the bound of reports.dashboard's docstring
+    assert count() == before <= 23  # the bound of reports.dashboard's docstring
 
 
 def test_a_write_reads_again_only_its_groups_figures_of_its_module(
