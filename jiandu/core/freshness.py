@@ -28,7 +28,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .models import DataVersion
@@ -88,17 +88,8 @@ def snapshot():
 def stamp(group_ids=None, app: str | None = None) -> int:
     """The sum of the counters a figure over these groups (None: every group) depends on: the shared one and the
     groups' own, or their counters of the module `app` for a figure of that module alone."""
-    if group_ids is not None:
-        keys = {SHARED, *(group_key(pk, app) for pk in group_ids)}
-        return sum(n for key, n in _counters(list(keys), app).items() if key in keys)
-    held = _snapshot.get()
-    if held is not None:  # the module counters too when app is None: they grow with the groups' own
-        return sum(n for key, n in held.items() if app is None or key == SHARED or key.endswith(f".{app}"))
-    if app is not None:
-        qs = DataVersion.objects.filter(Q(key=SHARED) | Q(key__endswith=f".{app}"))
-    else:
-        qs = DataVersion.objects.all()  # the module counters too: they grow with the groups' own
-    return qs.aggregate(s=Sum("n"))["s"] or 0
+    keys = None if group_ids is None else {SHARED, *(group_key(pk, app) for pk in group_ids)}
+    return sum(_counters(keys, app).values())
 
 
 def cached(name: str, parts, compute, *, groups=None, app: str | None = None, timeout: int = TIMEOUT):
@@ -174,7 +165,7 @@ class _SumState:
     def __init__(self, name: str, parts, ids: list, app: str | None):
         self.name, self.parts, self.ids = name, parts, ids
         keys = {g: group_key(g, app) for g in ids}
-        counters = _counters([SHARED, *keys.values()], app)
+        counters = _counters({SHARED, *keys.values()}, app)
         self.shared = counters.get(SHARED, 0)
         self.now = {g: counters.get(keys[g], 0) for g in ids}
         self.sum_key = _key(f"{name}-sum", (parts, ids, self.shared))
@@ -202,17 +193,23 @@ class _SumState:
         return n * (cost if cost is not None else COST_MS)
 
 
-def _counters(keys: list[str], app: str | None) -> dict[str, int]:
-    """{key: n} of these counters. Many of them (a province's groups) are read by their pattern, every group's
-    counter of the module: a list of 200 keys costs more to send than the rows it reads."""
+def _counters(keys, app: str | None) -> dict[str, int]:
+    """{key: n} of the counters `keys` (None: the shared one and every group's counter of the module `app`, or, with
+    app None too, every counter: the module ones grow with the groups' own). From the snapshot when one is held;
+    many keys (a province's groups) are read by their pattern: a list of 200 keys costs more to send than the rows
+    it reads."""
     held = _snapshot.get()
-    if held is not None:
+    if held is None:
+        if keys is not None and len(keys) <= 20:
+            qs = DataVersion.objects.filter(key__in=keys)
+        elif app is not None:
+            qs = DataVersion.objects.filter(Q(key=SHARED) | Q(key__endswith=f".{app}"))
+        else:
+            qs = DataVersion.objects.all()
+        held = dict(qs.values_list("key", "n"))
+    if keys is not None:
         return {key: held[key] for key in keys if key in held}
-    if len(keys) <= 20:
-        qs = DataVersion.objects.filter(key__in=keys)
-    else:
-        qs = DataVersion.objects.filter(Q(key=SHARED) | (Q(key__endswith=f".{app}") if app else ~Q(key__contains=".")))
-    return dict(qs.values_list("key", "n"))
+    return {key: n for key, n in held.items() if app is None or key == SHARED or key.endswith(f".{app}")}
 
 
 def _timed(name: str, compute):
