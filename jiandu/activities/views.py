@@ -44,7 +44,7 @@ def activity_list(request):
     require(request.user, "view", Activity)
     filters = selectors.parse_filters(request.user, request.GET)
     activities = filters.apply(request.user)
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(activities, PAGE_SIZE, app="activities").get_page(request.GET.get("page"))
     return render(
         request,
         "activities/activity_list.html",
@@ -279,7 +279,7 @@ def campaign_detail(request, pk):
     qs = visible_to(request.user, Campaign).select_related("group", "topic", "created_by")
     campaign = access(request.user, Campaign, pk, qs=qs.prefetch_related("scope_orgs"))
     activities = selectors.activities_for(request.user, campaign=campaign)
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(activities, PAGE_SIZE, app="activities").get_page(request.GET.get("page"))
     return render(
         request,
         "activities/campaign_detail.html",

@@ -184,12 +184,13 @@ class _SumState:
         return _key(self.name, (self.parts, g, self.now[g] if n is None else n, self.shared))
 
     def pending_ms(self) -> float:
-        """About how long computing the missing figures would take."""
+        """About how long computing the missing figures would take: their number times what a group cost when
+        about as many were last read (_cost_key)."""
         if self.mending:
             n = len(self.changed)
         else:
             n = len(self.ids) - len(_cache_get_many({g: self.part_key(g) for g in self.ids}))
-        cost = _cache_get(_key(f"{self.name}-cost", ()))
+        cost = _cache_get(_cost_key(self.name, n))
         return n * (cost if cost is not None else COST_MS)
 
 
@@ -212,13 +213,24 @@ def _counters(keys, app: str | None) -> dict[str, int]:
     return {key: n for key, n in held.items() if app is None or key == SHARED or key.endswith(f".{app}")}
 
 
+def _cost_key(name: str, n: int) -> str:
+    """Where the time a group took is kept, apart for a few groups read (a mend after writes: each group's rows
+    found by its index) and for many (a province read cold: one pass over the tables, a group's share of it
+    is no guide to one group read alone)."""
+    return _key(f"{name}-cost", ("few" if n <= FEW else "many",))
+
+
+# Up to this many groups read at once are "a few" (_cost_key).
+FEW = 4
+
+
 def _timed(name: str, compute):
     """compute, recording the time it took per group (for _SumState.pending_ms)."""
 
     def timed(ids):
         started = time.perf_counter()
         out = compute(ids)
-        _cache_set(_key(f"{name}-cost", ()), 1000 * (time.perf_counter() - started) / max(len(ids), 1), DAY)
+        _cache_set(_cost_key(name, len(ids)), 1000 * (time.perf_counter() - started) / max(len(ids), 1), DAY)
         return out
 
     return timed

@@ -8,9 +8,12 @@ number. Exports and bulk actions still cover every filtered record (they do not 
 """
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+
+from . import freshness
 
 ANY_ORDER = "jiandu_count_in_any_order"
 
@@ -38,11 +41,17 @@ class Paginator(DjangoPaginator):
     """ids_first=True: a page's rows are chosen by their ids alone, then read with their related rows (two
     queries): for a list whose rows join many tables and whose filter matches thousands of rows that no index
     gives in the list's order (a department's problems), PostgreSQL would otherwise join all of them before
-    sorting out the page (60 ms instead of 15)."""
+    sorting out the page (60 ms instead of 15).
 
-    def __init__(self, *args, ids_first: bool = False, **kwargs):
+    app="problems": the count is kept (core.freshness) under its own SQL and the counters of that module and the
+    shared one: paging through a list, or coming back to it, counts again only after a write to that module's
+    records (or to orgs, sites, grants). For a module's own list, whose filters read that module's tables and
+    shared ones only."""
+
+    def __init__(self, *args, ids_first: bool = False, app: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.ids_first = ids_first
+        self.app = app
 
     def page(self, number):
         page = super().page(number)
@@ -78,8 +87,19 @@ class Paginator(DjangoPaginator):
         if getattr(items.query, ANY_ORDER, False):
             ids = ids.order_by()
             cap = min(cap, SEARCH_COUNT_CAP)
-        n = ids[: cap + 1].count()
-        return min(n, cap), n > cap
+        ids = ids[: cap + 1]
+
+        def count():
+            n = ids.count()
+            return min(n, cap), n > cap
+
+        if self.app is None:
+            return count()
+        try:
+            sql = ids.query.sql_with_params()
+        except EmptyResultSet:  # a filter that matches nothing (.none()): no query to run
+            return 0, False
+        return freshness.cached("list-count", sql, count, app=self.app)
 
     @property
     def count(self) -> int:

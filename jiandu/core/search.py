@@ -19,8 +19,8 @@ ASCII letters only, PostgreSQL's UPPER() every letter). A field may cross one fo
   by triggers. Every column's text is followed by two sentinel characters, so every character starts a
   trigram: a query of 1–2 characters is the OR of the indexed trigrams starting with it (from the fts5vocab
   table), one of 3+ the AND of its trigrams. The index proposes ids (a superset of the matches) and the lookups
-  themselves are checked on those rows only. Few proposed rows are read by id and sorted; many are kept while
-  walking the list's ordering index (see DENSE).
+  themselves are checked on those rows only. Few proposed rows are read by id and sorted; when many are, the
+  lookups alone are checked while walking the list's ordering index (see DENSE).
 
 The indexes come from the SearchIndex migration operation (problems, activities and documents migrations). On
 SQLite a migration that rebuilds a searched table (AlterField and the like) drops its triggers: test_search
@@ -33,20 +33,18 @@ from django.db import connection
 from django.db.migrations.operations.base import Operation
 from django.db.models import BooleanField, F, Q, QuerySet
 from django.db.models.expressions import Expression, RawSQL
-from django.db.models.lookups import In
 
 from . import paging
 
 SENTINEL = "char(1, 1)"  # after every column's text in the SQLite index: every character starts a trigram
 # SQLite: how the rows are found depends on how many the index proposes. Up to DENSE, the database reads just
-# those rows and sorts them (cost grows with their number); beyond, it walks the list's ordering index and keeps
-# a row when its id is among the proposed ones (cost grows with rows walked until a page, or the count cap, is
-# full, i.e. shrinks as the word gets commoner). Measured on 1,000,000 problems the two cross near 20,000.
+# those rows and sorts them (cost grows with their number); beyond, it walks the list's ordering index and checks
+# the lookups on each row (cost grows with rows walked until a page, or the count cap, is full, i.e. shrinks as
+# the word gets commoner). On 1,000,000 problems the two cross near 20,000.
 DENSE = 20_000
 MAX_PREFIX_TERMS = 500  # a query of 1–2 characters with more trigrams than this is left to LIKE
 MAX_GRAMS = 8  # of a long query, the AND of this many trigrams (SQLite) or bigrams (PostgreSQL) narrows enough
 MAX_RELATED_IDS = 5_000  # PostgreSQL: related rows (sites) matching, passed by id up to this many
-DENSE_TRIGRAMS = 2  # … and when many rows match, the AND of the first and last: cheaper to read, still a superset
 
 
 def fts_table(table: str) -> str:
@@ -57,14 +55,14 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _fts_query(table: str, q: str, trigrams: int = MAX_GRAMS) -> str | None:
+def _fts_query(table: str, q: str) -> str | None:
     """The FTS5 query proposing the rows of `table` that may contain `q` ("" for none), None when the index can't
     (a control character; a short query with a cased non-ASCII letter, which FTS5 folds and LIKE does not; a
     short query starting too many trigrams)."""
     if any(ord(ch) < 32 for ch in q):
         return None
     if len(q) >= 3:
-        grams = _spread(list(dict.fromkeys(q[i : i + 3] for i in range(len(q) - 2))), trigrams)
+        grams = _spread(list(dict.fromkeys(q[i : i + 3] for i in range(len(q) - 2))), MAX_GRAMS)
         return " AND ".join(_quote(g) for g in grams)
     if any(not ch.isascii() and (ch.isupper() or ch.islower()) for ch in q):
         return None  # FTS5 folds every cased letter, LIKE only ASCII ones
@@ -80,13 +78,13 @@ def _fts_query(table: str, q: str, trigrams: int = MAX_GRAMS) -> str | None:
     return " OR ".join(_quote(term) for term in terms)
 
 
-def _proposals(model, q: str, fields, trigrams: int = MAX_GRAMS) -> tuple[str, list] | None:
+def _proposals(model, q: str, fields) -> tuple[str, list] | None:
     """SQL selecting the ids of `model` rows the search indexes propose for `q` (a superset of the matches), with
     its parameters; None when an index can't narrow. A field across a foreign key is found in the related
     table's index, then through the foreign key's index."""
     selects, params = [], []
     for path, target in _indexed_paths(model, fields).items():
-        query = _fts_query(target._meta.db_table, q, trigrams)
+        query = _fts_query(target._meta.db_table, q)
         if query is None:
             return None
         if not query:
@@ -105,8 +103,8 @@ def _proposals(model, q: str, fields, trigrams: int = MAX_GRAMS) -> tuple[str, l
 
 
 def _sqlite_narrowing(model, fields, q: str) -> tuple[Q | None, bool]:
-    """Q keeping the rows the search indexes propose for `q` (None when an index can't narrow), and whether they
-    are many (more than DENSE)."""
+    """Q keeping the rows the search indexes propose for `q` (None when an index can't narrow, or need not), and
+    whether they are many (more than DENSE)."""
     found = _proposals(model, q, fields)
     if found is None:
         return None, False
@@ -116,10 +114,11 @@ def _sqlite_narrowing(model, fields, q: str) -> tuple[Q | None, bool]:
         proposed = c.fetchone()[0]
     if proposed <= DENSE:
         return Q(pk__in=RawSQL(sql, params)), False
-    # `+ 0`: not a way into the table for the planner, which then walks the list's ordering index (whose entries
-    # hold the id: a row is read only when its id is proposed).
-    sql, params = _proposals(model, q, fields, DENSE_TRIGRAMS)
-    return Q(In(F("pk") + 0, RawSQL(sql, params))), True
+    # Many rows hold the word (2% and more, the index's proposals being close to the matches): the page walks the
+    # list's ordering index and checks the lookups on each row it passes, and meets its rows early. Keeping a row
+    # only when its id is among those proposed would first gather them all (a common word: 125,000 ids, 40 ms,
+    # for a page found in under a millisecond).
+    return None, True
 
 
 def matching(qs: QuerySet, q: str, fields, *, exact=()) -> QuerySet:

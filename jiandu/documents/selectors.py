@@ -584,7 +584,7 @@ def recipient_org_choices(user, group_ids) -> list[tuple[str, list[tuple[int, st
 def group_choices(user) -> QuerySet:
     """Groups whose documents one may see (for the list filter)."""
     p = principal(user)
-    qs = visible_to(user, Org).filter(kind=OrgKind.GROUP).order_by("path")
+    qs = visible_to(user, Org).filter(kind=OrgKind.GROUP).only("pk", "name", "path").order_by("path")
     if not p.has(*COMMISSION_ROLES):
         qs = qs.filter(pk__in=visible_to(user, Document).values("group_id"))
     return qs

@@ -62,7 +62,8 @@ def document_list(request):
     """监督文书: filters by group, kind, status, warning colour, recipient org (with its units), period, keyword."""
     require(request.user, "view", Document)
     filters = selectors.parse_filters(request.user, request.GET)
-    page = Paginator(selectors.apply_filters(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    documents = selectors.apply_filters(request.user, filters)
+    page = Paginator(documents, PAGE_SIZE, app="documents").get_page(request.GET.get("page"))
     page.object_list = selectors.with_warnings(page.object_list)
     return render(
         request,

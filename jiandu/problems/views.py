@@ -74,8 +74,8 @@ def problem_list(request):
     """问题整改台账: filters, counts per colour (over the other filters), 20 per page, bulk urging."""
     require(request.user, "view", Problem)
     filters = selectors.parse_filters(request.user, request.GET)
-    qs = selectors.apply_filters(request.user, filters)
-    page = Paginator(qs, PAGE_SIZE, ids_first=True).get_page(request.GET.get("page"))
+    qs = selectors.list_rows(selectors.apply_filters(request.user, filters))
+    page = Paginator(qs, PAGE_SIZE, ids_first=True, app="problems").get_page(request.GET.get("page"))
     page.object_list = selectors.with_warnings(page.object_list)
     chips = _chips(request, filters, wait=False)
     if chips is None:  # a province's problems to count: the list first, the chips in a second request

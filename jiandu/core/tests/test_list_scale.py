@@ -80,3 +80,27 @@ def test_a_page_chosen_by_ids_first_keeps_the_lists_order_and_related_rows(tree,
             shown = [(p.pk, p.group.name, p.responsible_org.name, p.category.name) for p in page.object_list]
         assert shown == [(p.pk, p.group.name, p.responsible_org.name, p.category.name) for p in plain.object_list]
         assert len(shown) == (20 if number == 1 else 5) and len(ctx.captured_queries) == 3
+
+
+def test_a_lists_count_is_kept_until_its_module_is_written(tree, commission_leader, group_member, client):
+    """Paginator(app=…): paging through a list or coming back to it counts once; a write to another module keeps
+    the count, a write to the list's own module (a problem registered) has it counted again."""
+    _rows(tree, group_member, 3)
+    client.force_login(commission_leader)
+
+    def counted(url) -> tuple[str, bool]:
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(url).content.decode()
+        return html, any('SELECT COUNT(*) FROM (SELECT "problems_problem"' in q["sql"] for q in ctx.captured_queries)
+
+    html, recounted = counted("/problems/")
+    assert "共 3 条" in html and recounted
+    assert not counted("/problems/")[1]
+    ActivityFactory(group=tree["wjw_group"], leader=group_member, created_by=group_member, method=Method.ON_SITE)
+    html, recounted = counted("/problems/")
+    assert "共 3 条" in html and not recounted
+    problem_factories.problem(group_member, tree["wjw_group"], tree["hospital"], description="新登记的问题")
+    html, recounted = counted("/problems/")
+    assert "共 4 条" in html and recounted
+    html, recounted = counted("/problems/?status=unclosed")  # other filters: their own count
+    assert recounted

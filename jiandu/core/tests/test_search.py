@@ -1,8 +1,8 @@
 """Keyword search (jiandu.core.search): the same rows as plain icontains/iexact on both databases, through an index.
 
 The SQLite index is kept by triggers: the tests change and delete records and search again. Every query is also
-run with the "dense" plan (the list's ordering index walked, ids probed), which a large data set takes for common
-words.
+run with the "dense" plan (the list's ordering index walked, the lookups checked on each row), which a large data
+set takes for common words.
 """
 
 import pytest
