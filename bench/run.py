@@ -1152,7 +1152,7 @@ def measure_import(ctx: Ctx, rows: int = 20_000) -> Rate:
             raise RuntimeError("no activity of BN-G001 to build the file from")
         data = []
         for i in range(rows):
-            row = dict(template[i % len(template)])
+            row = dict(zip(activity_export.KEYS, template[i % len(template)], strict=True))
             row["code"] = ""
             row["title"] = f"{row['title']}（导入{i + 1}）"[:200]
             data.append(row)

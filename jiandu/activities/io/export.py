@@ -15,11 +15,12 @@ from .columns import (
 
 
 def activity_row(a: Activity) -> dict:
-    """One ledger row of one activity (the values the import reads back)."""
-    return next(_ledger_rows(Activity.objects.filter(pk=a.pk)))
+    """One ledger row of one activity, keyed by column (the values the import reads back)."""
+    return dict(zip(KEYS, next(_ledger_rows(Activity.objects.filter(pk=a.pk))), strict=True))
 
 
 METHOD_LABEL = {value: str(label) for value, label in Method.choices}
+KEYS = [c.key for c in COLUMNS]  # a ledger row's values, in this order (_ledger_rows)
 ROW_FIELDS = [  # after the primary key (exports.value_chunks)
     "code",
     "group__short_name",
@@ -84,7 +85,10 @@ class _Names:
                     if target_id not in ranked:  # named after the table was read
                         ranked = self._rank(relation)
                     joined.setdefault(activity_id, []).append(ranked[target_id])
-                out[relation] = {k: JOIN.join(shown for _rank, shown in sorted(v)) for k, v in joined.items()}
+                out[relation] = {  # most activities name one: no sorting, no joining
+                    k: v[0][1] if len(v) == 1 else JOIN.join(shown for _rank, shown in sorted(v))
+                    for k, v in joined.items()
+                }
                 continue
             named = (
                 through._meta.get_field(target)
@@ -103,32 +107,35 @@ class _Names:
 
 
 def _ledger_rows(activities, user=None):
-    """Ledger rows (dicts keyed by column key) of `activities`, in its order, read in chunks of plain values
-    (exports.value_chunks), with the names of each chunk's topics, people, orgs and sites in one query per relation."""
+    """Ledger rows of `activities`, in its order: tuples of the values of COLUMNS, in their order (the writer takes
+    them as they are: a dict per row, then a list of its values, was a sixth of an export). Read in chunks of
+    plain values (exports.value_chunks), with the names of each chunk's topics, people, orgs and sites in one
+    query per relation."""
     names_of = _Names()
     for chunk in exports.value_chunks(activities, ROW_FIELDS, CHUNK):
         names = names_of([r[0] for r in chunk])
+        topics, people, orgs, sites = (names[k] for k in ("topics", "participants", "target_orgs", "sites"))
         for r in chunk:
             (pk, code, group_short, group_name, method, title, campaign, start, end, days, leader_name, leader_user,
              external, summary, findings) = r  # fmt: skip
-            yield {
-                "code": code,
-                "group": group_short or group_name,
-                "method": METHOD_LABEL.get(method, method),
-                "title": title,
-                "topics": names["topics"].get(pk, ""),
-                "campaign": campaign or "",
-                "start_date": start,
-                "end_date": end,
-                "days": days,
-                "leader": leader_name or leader_user or "",
-                "participants": names["participants"].get(pk, ""),
-                "external_participants": external,
-                "target_orgs": names["target_orgs"].get(pk, ""),
-                "sites": names["sites"].get(pk, ""),
-                "summary": summary,
-                "findings": findings,
-            }
+            yield (
+                code,
+                group_short or group_name,
+                METHOD_LABEL.get(method, method),
+                title,
+                topics.get(pk, ""),
+                campaign or "",
+                start,
+                end,
+                days,
+                leader_name or leader_user or "",
+                people.get(pk, ""),
+                external,
+                orgs.get(pk, ""),
+                sites.get(pk, ""),
+                summary,
+                findings,
+            )
 
 
 def select_activities(user, params) -> exports.Selection:
