@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jiandu.core import exports
+from jiandu.core import exports, freshness
 from jiandu.core.access import access, can, principal, require, visible_to
 from jiandu.core.deadlines import Warning
 from jiandu.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -75,9 +75,10 @@ def problem_list(request):
     require(request.user, "view", Problem)
     filters = selectors.parse_filters(request.user, request.GET)
     qs = selectors.list_rows(selectors.apply_filters(request.user, filters))
-    page = Paginator(qs, PAGE_SIZE, ids_first=True, app="problems").get_page(request.GET.get("page"))
+    with freshness.snapshot():  # the kept count and the chips check the same counters: read them once
+        page = Paginator(qs, PAGE_SIZE, ids_first=True, app="problems").get_page(request.GET.get("page"))
+        chips = _chips(request, filters, wait=False)
     page.object_list = selectors.with_warnings(page.object_list)
-    chips = _chips(request, filters, wait=False)
     if chips is None:  # a province's problems to count: the list first, the chips in a second request
         chips = {"url": f"{reverse('problems:problem_chips')}?{urlencode(_params(request))}"}
     return render(
