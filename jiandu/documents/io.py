@@ -3,8 +3,6 @@
 from datetime import date
 from typing import NamedTuple
 
-from django.utils import timezone
-
 from jiandu.core import exports
 from jiandu.core.access import visible_to
 from jiandu.core.deadlines import Warning, today
@@ -52,10 +50,6 @@ def _labels(choices) -> dict[str, str]:
 
 def _warning_labels() -> dict[str, str]:
     return {**_labels(Warning.choices), Warning.NONE: ""}
-
-
-def _local(dt):
-    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M") if dt else None
 
 
 DOCUMENT_FIELDS = (
@@ -123,8 +117,8 @@ def tracking_rows(rows, user=None):
             "issued_on": r.document__issued_on,
             "reply_due_on": r.document__reply_due_on,
             "status": statuses[r.status],
-            "received_at": _local(r.received_at),
-            "replied_at": _local(r.replied_at),
+            "received_at": exports.local_minute(r.received_at),
+            "replied_at": exports.local_minute(r.replied_at),
             "warning": colours[recipient_warning(r, document, on=on)],
             "reply_text": r.reply_text,
         }

@@ -4,7 +4,7 @@ file; old files are deleted by the daily job; every module's export view goes th
 
 import dataclasses
 import io
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -421,3 +421,10 @@ def test_a_failing_file_stops_the_reading_of_rows_and_says_why():
     with pytest.raises(OSError, match="磁盘已满"):
         xlsx.save_workbook(FullDisk(), "台账", [Column("n", "序号"), Column("t", "文字")], rows())
     assert len(taken) < xlsx.BATCH * (xlsx.QUEUED + 20)
+
+
+def test_a_ledger_shows_a_moment_in_local_time_to_the_minute():
+    """Times are stored in UTC and shown in Beijing time (UTC+8), to the minute, the date following the zone."""
+    assert exports.local_minute(datetime(2022, 4, 28, 1, 30, 59, tzinfo=UTC)) == "2022-04-28 09:30"
+    assert exports.local_minute(datetime(2022, 4, 27, 20, 5, tzinfo=UTC)) == "2022-04-28 04:05"
+    assert exports.local_minute(None) is None
