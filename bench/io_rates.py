@@ -75,7 +75,18 @@ EXPORTS = [
     ("export.document_replies", "document_replies", None, None, None),  # all of them (not in bench/run)
     ("export.hotline_cases", "hotline_cases", None, None, None),  # all of them (not in bench/run)
     ("export.test_calls", "test_calls", None, None, None),  # all of them (not in bench/run)
+    ("export.sites", "sites", None, None, None),  # all of them (not in bench/run)
+    ("export.stats_values", "stats_values", None, None, None),  # the first data set (not in bench/run)
 ]
+
+
+def url_kwargs(ledger_name: str) -> dict:
+    """What a ledger's URL names: the data set of stats_values (the first)."""
+    if ledger_name == "stats_values":
+        from jiandu.stats.models import DataSet
+
+        return {"pk": DataSet.objects.order_by("pk").values_list("pk", flat=True).first()}
+    return {}
 
 
 def measure_export(ctx, name: str, ledger_name: str, table: str | None, column: str | None, param: str | None):
@@ -89,7 +100,7 @@ def measure_export(ctx, name: str, ledger_name: str, table: str | None, column: 
     start = run.export_from(ctx, run.tables()[table], column, ARGS.min_export_rows) if table else None
     params = {param: [start.isoformat()]} if start else {}
     label = f"导出 · {ledger.title}" + (f"（{param}={start}）" if start else "（全部）")
-    selection = exports.select(ledger, ctx.leader, params)
+    selection = exports.select(ledger, ctx.leader, params, url_kwargs(ledger_name))
     with tempfile.TemporaryFile(suffix=".xlsx") as tmp:
         t0, cpu0 = time.perf_counter(), time.process_time()
         count = profiled(name, exports.write, tmp, ledger, ctx.leader, selection)
