@@ -162,14 +162,15 @@ def id_in(model: type[Model], ids: list[int], field: str = "pk") -> RawSQL:
     return RawSQL(f"{target} IN ({placeholders})", ids, BooleanField())
 
 
-def local_minute(moment) -> str | None:
-    """A date and time (aware) as a ledger shows it: local time to the minute, "2022-04-28 09:30"; None for none.
+def local_time(moment, timespec: str = "minutes") -> str | None:
+    """A date and time (aware) as a ledger shows it: local time, "2022-04-28 09:30" (timespec "seconds":
+    "2022-04-28 09:30:15"); None for none.
 
     In the project's zone (settings.TIME_ZONE: nothing activates another), looked up once: timezone.localtime
     looks up the current zone on every call, which was a third of the reply tracking's export."""
     if moment is None:
         return None
-    return moment.astimezone(timezone.get_default_timezone()).isoformat(" ", "minutes")[:16]
+    return moment.astimezone(timezone.get_default_timezone()).replace(tzinfo=None).isoformat(" ", timespec)
 
 
 def each(records: QuerySet, size: int = CHUNK) -> Iterator:

@@ -117,8 +117,8 @@ def tracking_rows(rows, user=None):
             "issued_on": r.document__issued_on,
             "reply_due_on": r.document__reply_due_on,
             "status": statuses[r.status],
-            "received_at": exports.local_minute(r.received_at),
-            "replied_at": exports.local_minute(r.replied_at),
+            "received_at": exports.local_time(r.received_at),
+            "replied_at": exports.local_time(r.replied_at),
             "warning": colours[recipient_warning(r, document, on=on)],
             "reply_text": r.reply_text,
         }

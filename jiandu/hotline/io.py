@@ -74,7 +74,7 @@ def case_rows(cases, user=None):
         yield {
             "number": c.number,
             "hotline": c.hotline__name,
-            "received_at": exports.local_minute(c.received_at),
+            "received_at": exports.local_time(c.received_at),
             "caller_name": mask_name(c.caller_name),
             "caller_phone": mask_phone(c.caller_phone),
             "issue": c.issue,
@@ -83,7 +83,7 @@ def case_rows(cases, user=None):
             "answer_due_on": c.answer_due_on,
             "status": statuses[c.status],
             "warning": colours[case_warning(c, on=on)],
-            "answered_at": exports.local_minute(c.answered_at),
+            "answered_at": exports.local_time(c.answered_at),
             "satisfaction": satisfactions[c.satisfaction] if c.satisfaction else "",
             "substantiated": _yes_no(c.substantiated),
             "problem": c.problem__number or "",
@@ -117,8 +117,8 @@ def call_rows(calls, user=None):
             "hotline": c.hotline__name,
             "number": c.hotline__number,
             "group": c.group__name,
-            "planned_at": exports.local_minute(c.planned_at),
-            "called_at": exports.local_minute(c.called_at),
+            "planned_at": exports.local_time(c.planned_at),
+            "called_at": exports.local_time(c.called_at),
             "caller": c.caller__full_name or c.caller__username or "",  # User.display_name; none: ""
             "status": statuses[c.status],
             "connected": _yes_no(c.connected),

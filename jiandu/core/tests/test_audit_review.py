@@ -117,6 +117,9 @@ def test_export_is_filtered_and_itself_audited(client, audit_admin, aged):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "序号" and len(rows) == 1 + 5
+    alice = AuditEvent.objects.filter(actor_username="alice")
+    shown = {timezone.localtime(e.occurred_at).strftime("%Y-%m-%d %H:%M:%S") for e in alice}  # Beijing time
+    assert {row[1] for row in rows[1:]} == shown and {row[2] for row in rows[1:]} == {"alice"}
     event = AuditEvent.objects.order_by("-seq").first()
     assert event.event_type == EventType.EXPORT and event.actor_username == audit_admin.username
     assert event.details["count"] == 5 and event.details["filters"] == {"actor": "alice"}

@@ -423,8 +423,10 @@ def test_a_failing_file_stops_the_reading_of_rows_and_says_why():
     assert len(taken) < xlsx.BATCH * (xlsx.QUEUED + 20)
 
 
-def test_a_ledger_shows_a_moment_in_local_time_to_the_minute():
-    """Times are stored in UTC and shown in Beijing time (UTC+8), to the minute, the date following the zone."""
-    assert exports.local_minute(datetime(2022, 4, 28, 1, 30, 59, tzinfo=UTC)) == "2022-04-28 09:30"
-    assert exports.local_minute(datetime(2022, 4, 27, 20, 5, tzinfo=UTC)) == "2022-04-28 04:05"
-    assert exports.local_minute(None) is None
+def test_a_ledger_shows_a_moment_in_local_time():
+    """Times are stored in UTC and shown in Beijing time (UTC+8), to the minute or the second, the date following
+    the zone."""
+    assert exports.local_time(datetime(2022, 4, 28, 1, 30, 59, 500, tzinfo=UTC)) == "2022-04-28 09:30"
+    assert exports.local_time(datetime(2022, 4, 27, 20, 5, tzinfo=UTC)) == "2022-04-28 04:05"
+    assert exports.local_time(datetime(2022, 4, 27, 20, 5, 7, 500, tzinfo=UTC), "seconds") == "2022-04-28 04:05:07"
+    assert exports.local_time(None) is None
