@@ -38,7 +38,13 @@ class AuditEvent(models.Model):
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The audit log's filters of a type or an outcome, newest first, read from the index in the log's order
+            # (SQLite took the type's index and sorted a million events' sixth: 680 ms a page).
+            models.Index(fields=["event_type", "-seq"], name="audit_type_seq"),
+            models.Index(fields=["outcome", "-seq"], name="audit_outcome_seq"),
+        ]
 
     def __str__(self):
         return f"#{self.seq} {self.get_event_type_display()} {self.object_repr}"

@@ -68,6 +68,23 @@ def test_filters_by_time_actor_type_object_and_outcome(client, audit_admin, aged
     assert len(seqs) == 1 and AuditEvent.objects.get(seq=seqs[0]).actor_username == "carol"
 
 
+@pytest.mark.parametrize(
+    ("field", "words"),
+    [
+        ("actor", ["b", "BO", "bob", "lic", "ALICE", "zz"]),  # ASCII letters in any case, as icontains
+        ("object", ["旧", "中1", "问题甲", "新", "无此"]),  # 1, 2 and 3 characters
+    ],
+)
+def test_operator_and_object_filters_find_what_contains_the_words(field, words, client, audit_admin, aged):
+    """Through the keyword index (the log holds months of a province's events), exactly the events plain
+    icontains finds."""
+    client.force_login(audit_admin)
+    column = {"actor": "actor_username", "object": "object_repr"}[field]
+    for word in words:
+        expected = AuditEvent.objects.filter(**{f"{column}__icontains": word}).order_by("-seq")
+        assert _rows(client, **{field: word})[1] == [e.seq for e in expected], word
+
+
 def test_bad_filter_is_a_chinese_message_not_an_error(client, audit_admin, aged):
     client.force_login(audit_admin)
     response = client.get(reverse("audit_log"), {"start": "昨天"})

@@ -180,7 +180,9 @@ def test_sqlite_index_forgets_deleted_rows(texts, group_member, tree):
         assert c.fetchone()[0] == 0
 
 
-SEARCHED_TABLES = ["problems_problem", "organizations_site", "activities_activity", "documents_document"]
+SEARCHED_TABLES = [
+    "problems_problem", "organizations_site", "activities_activity", "documents_document", "core_auditevent",
+]  # fmt: skip
 
 
 @pytest.mark.django_db
