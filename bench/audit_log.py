@@ -11,7 +11,6 @@ and `manage.py audit_verify` do) and exports every event (exports.write, as the 
 """
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -21,20 +20,15 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-SCRATCH = Path("/tmp/jiandu-bench")
+from bench import dataset  # noqa: E402
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-p.add_argument("--scale", type=float, default=1.0, help="which generated SQLite file (default 1)")
-p.add_argument("--database-url", help="default: the generator's SQLite file of --scale")
+dataset.add_arguments(p)
 p.add_argument("--events", type=int, default=1_000_000, help="audit events written (default 1,000,000)")
 p.add_argument("--repeat", type=int, default=10, help="timed requests per filter (default 10)")
 ARGS = p.parse_args()
 
-os.environ["DATABASE_URL"] = ARGS.database_url or f"sqlite:///{SCRATCH / f'bench-S{ARGS.scale:g}.sqlite3'}"
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_admin"
-os.environ["JIANDU_BENCH_BASE_SETTINGS"] = "config.settings.local"
-os.environ["JIANDU_BENCH_SESSION_ENGINE"] = "django.contrib.sessions.backends.cache"
-os.environ["DJANGO_DEBUG"] = "0"
+dataset.use(ARGS)
 
 import django  # noqa: E402
 

@@ -13,7 +13,6 @@ with `python -m pstats`.
 
 import argparse
 import cProfile
-import os
 import sys
 from fnmatch import fnmatch
 from pathlib import Path
@@ -21,11 +20,10 @@ from types import SimpleNamespace
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-SCRATCH = Path("/tmp/jiandu-bench")
+from bench import dataset  # noqa: E402
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-p.add_argument("--scale", type=float, default=1.0, help="which generated SQLite file (default 1)")
-p.add_argument("--database-url", help="default: the generator's SQLite file of --scale")
+dataset.add_arguments(p)
 p.add_argument(
     "--only",
     nargs="+",
@@ -37,12 +35,7 @@ p.add_argument("--min-export-rows", type=int, default=100_000, help="newest reco
 p.add_argument("--profile", metavar="DIR", help="write a cProfile of each measurement into DIR")
 ARGS = p.parse_args()
 
-os.environ["DATABASE_URL"] = ARGS.database_url or f"sqlite:///{SCRATCH / f'bench-S{ARGS.scale:g}.sqlite3'}"
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_admin"
-os.environ["JIANDU_BENCH_BASE_SETTINGS"] = "config.settings.local"
-os.environ["JIANDU_BENCH_SESSION_ENGINE"] = "django.contrib.sessions.backends.cache"
-os.environ["DJANGO_DEBUG"] = "0"
-os.environ.setdefault("JIANDU_MEDIA_ROOT", str(SCRATCH / "media"))
+dataset.use(ARGS)
 
 import django  # noqa: E402
 

@@ -59,17 +59,17 @@ from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+from bench import dataset  # noqa: E402
+from bench.dataset import SCRATCH  # noqa: E402
 from bench.generate import vacuum  # noqa: E402  (PostgreSQL: VACUUM ANALYZE before measuring)
 
-SCRATCH = Path("/tmp/jiandu-bench")
 REDIS_URL = "redis://127.0.0.1:6379/6"
 COMMISSION_CODE = "BN-JW"
 
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--database-url", help="default: the generator's SQLite file of --scale")
-    p.add_argument("--scale", type=float, default=1.0, help="which generated SQLite file (default 1)")
+    dataset.add_arguments(p)
     p.add_argument("--repeat", type=int, default=30, help="timed requests per scenario (after 2 warm-ups)")
     p.add_argument("--max-seconds", type=float, default=60, help="stop a scenario's repeats after this (at least 3)")
     p.add_argument("--concurrency", default="10,50", help="HTTP load levels, comma-separated")
@@ -86,16 +86,8 @@ def parse_args(argv=None):
 ARGS = parse_args() if __name__ == "__main__" else None
 SERVER_SECRET = "bench-" + secrets.token_hex(24)  # the harness and the server sign sessions alike
 if ARGS is not None:
-    if ARGS.database_url:
-        os.environ["DATABASE_URL"] = ARGS.database_url
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH / f'bench-S{ARGS.scale:g}.sqlite3'}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_admin"
-    os.environ["JIANDU_BENCH_BASE_SETTINGS"] = "config.settings.local"
-    os.environ["JIANDU_BENCH_SESSION_ENGINE"] = "django.contrib.sessions.backends.cache"
-    os.environ["DJANGO_DEBUG"] = "0"
+    dataset.use(ARGS)
     os.environ["DJANGO_SECRET_KEY"] = SERVER_SECRET
-    os.environ.setdefault("JIANDU_MEDIA_ROOT", str(SCRATCH / "media"))
 
 
 def log(msg: str = "") -> None:
