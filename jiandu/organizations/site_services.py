@@ -323,7 +323,7 @@ def site_columns() -> list[Column]:
     ]
 
 
-TYPE_LABEL = {value: str(label) for value, label in SiteType.choices}
+SITE_TYPE_LABELS = {value: str(label) for value, label in SiteType.choices}  # also the briefing's
 # A ledger row's values (site_selectors.site_rows reads them, without model instances: 100,000 sites a province)
 ROW_FIELDS = (
     "code", "name", "site_type", "address", "responsible_org__code", "longitude", "latitude", "attributes",
@@ -336,7 +336,7 @@ def site_row(site) -> dict:
     row = {
         "code": site.code,
         "name": site.name,
-        "site_type": TYPE_LABEL[site.site_type],
+        "site_type": SITE_TYPE_LABELS[site.site_type],
         "address": site.address,
         "org_code": site.responsible_org__code,
         "longitude": float(site.longitude) if site.longitude is not None else None,

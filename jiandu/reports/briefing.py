@@ -26,6 +26,7 @@ from jiandu.documents.models import Document
 from jiandu.hotline import selectors as hotline_selectors
 from jiandu.organizations.enums import COMMISSION_ROLES, GROUP_ROLES, OrgKind, Role, SiteType
 from jiandu.organizations.models import Org, RoleGrant
+from jiandu.organizations.site_services import SITE_TYPE_LABELS
 from jiandu.problems import selectors as problem_selectors
 from jiandu.problems.enums import OPEN_STATUSES, ProblemStatus, SourceKind
 from jiandu.sampling import selectors as sampling_selectors
@@ -72,7 +73,6 @@ SITE_MEASURES = {
     SiteType.ENTERPRISE: "家",
     SiteType.HOTLINE: "条",
 }
-SITE_TYPE_LABELS = {value: str(label) for value, label in SiteType.choices}
 MARKET_MEASURES = {"批发市场": "个"}  # 6家大型商超和1个批发市场
 RESOURCE_UNITS = {Resource.TENT: "个", Resource.QUILT: "床", Resource.HEATER: "台", Resource.EXTINGUISHER: "具"}
 SOURCE_PHRASES = {
